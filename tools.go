@@ -1,4 +1,8 @@
-package backend
+//go:build tools
+
+// This file pins the modules the project builds on so that `go mod tidy` keeps
+// them while packages that use them are being written.
+package main
 
 import (
 	_ "charm.land/bubbles/v2/table"
