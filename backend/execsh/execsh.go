@@ -1,0 +1,424 @@
+// Package execsh runs an interactive process (by default a shell) inside a
+// container through the Engine API alone: no docker CLI on the operator's
+// machine. A Session satisfies bubbletea's tea.ExecCommand interface
+// structurally (Run, SetStdin, SetStdout, SetStderr) so the UI can hand it to
+// tea.Exec, which suspends the TUI and releases the terminal while Run runs;
+// this package itself never imports bubbletea.
+package execsh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+	"github.com/muesli/cancelreader"
+	"golang.org/x/term"
+)
+
+// API is the part of the Docker client a Session needs. client.APIClient
+// (and so *client.Client) satisfies it; tests may pass a smaller fake.
+type API interface {
+	ContainerExecCreate(ctx context.Context, container string, options container.ExecOptions) (container.ExecCreateResponse, error)
+	ContainerExecAttach(ctx context.Context, execID string, options container.ExecAttachOptions) (types.HijackedResponse, error)
+	ContainerExecInspect(ctx context.Context, execID string) (container.ExecInspect, error)
+	ContainerExecResize(ctx context.Context, execID string, options container.ResizeOptions) error
+	ContainerStatPath(ctx context.Context, container, path string) (container.PathStat, error)
+	ContainerWait(ctx context.Context, container string, condition container.WaitCondition) (<-chan container.WaitResponse, <-chan error)
+	ContainerInspect(ctx context.Context, container string) (container.InspectResponse, error)
+}
+
+// ErrNoShell reports that none of the candidate shells exists in the
+// container (typical of FROM scratch or distroless images).
+var ErrNoShell = errors.New("no shell in container")
+
+// ErrContainerStopped reports that the container stopped while the session
+// was running, which ended the session.
+var ErrContainerStopped = errors.New("container stopped")
+
+// ExitError is returned by Run when the process in the container exited with
+// a non-zero code.
+type ExitError struct {
+	Code int
+}
+
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("exec: process exited with code %d", e.Code)
+}
+
+// DefaultShells returns the shells tried, in order, when a Session is created
+// without a command. A fresh slice each call: no package-level mutable state.
+func DefaultShells() []string {
+	return []string{"/bin/bash", "/bin/sh"}
+}
+
+// Options tunes a Session. The zero value is an interactive shell with a TTY.
+type Options struct {
+	// Context bounds the session: cancelling it ends Run (the Run method has
+	// no context parameter because tea.ExecCommand fixes its signature).
+	// Nil means context.Background().
+	Context context.Context
+	// User, WorkingDir and Env are passed to the exec as `docker exec -u -w -e`.
+	User       string
+	WorkingDir string
+	Env        []string
+	// NoTTY runs the process without a pseudo-terminal: stdout and stderr
+	// stay separate and the local terminal is left in cooked mode. Meant for
+	// scripted use; the interactive shell wants a TTY.
+	NoTTY bool
+	// Shells overrides DefaultShells when cmd is empty.
+	Shells []string
+}
+
+// Session is one exec in one container. It is single-use: call Run once.
+type Session struct {
+	api         API
+	containerID string
+	cmd         []string
+	opts        Options
+
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// New prepares a session running cmd in the container; an empty cmd means
+// the first shell of Options.Shells (default /bin/bash, then /bin/sh) that
+// exists in the container. Nothing talks to the engine until Run.
+func New(api API, containerID string, cmd []string, opts Options) *Session {
+	return &Session{
+		api:         api,
+		containerID: containerID,
+		cmd:         append([]string(nil), cmd...),
+		opts:        opts,
+	}
+}
+
+// SetStdin sets the reader the keystrokes come from (default os.Stdin).
+func (s *Session) SetStdin(r io.Reader) { s.stdin = r }
+
+// SetStdout sets where the process output goes (default os.Stdout).
+func (s *Session) SetStdout(w io.Writer) { s.stdout = w }
+
+// SetStderr sets where the process's stderr (NoTTY only) and this package's
+// own one-line messages go (default os.Stderr).
+func (s *Session) SetStderr(w io.Writer) { s.stderr = w }
+
+// FindShell returns the first of candidates that exists in the container,
+// found by stat through the archive API, so no process is started and the
+// answer does not depend on a shell being there to ask. It returns an error
+// wrapping ErrNoShell when none exists.
+func FindShell(ctx context.Context, api API, containerID string, candidates []string) (string, error) {
+	var otherErr error
+	for _, p := range candidates {
+		st, err := api.ContainerStatPath(ctx, containerID, p)
+		if err != nil {
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("find shell: %w", ctx.Err())
+			}
+			if !cerrdefs.IsNotFound(err) && otherErr == nil {
+				otherErr = err
+			}
+			continue
+		}
+		// A symlink (busybox: /bin/sh -> busybox) is accepted: exec follows
+		// it, and a dangling one fails visibly at exec time.
+		if st.Mode.IsDir() {
+			continue
+		}
+		return p, nil
+	}
+	if otherErr != nil {
+		return "", fmt.Errorf("find shell in %s: %w", shortID(containerID), otherErr)
+	}
+	// The archive endpoint answers a bare 404 both for a missing path and a
+	// missing container: make sure it is the image that lacks a shell
+	// before saying so.
+	if _, err := api.ContainerInspect(ctx, containerID); err != nil {
+		return "", fmt.Errorf("find shell in %s: %w", shortID(containerID), err)
+	}
+	return "", fmt.Errorf("container %s: %w (tried %s)", shortID(containerID), ErrNoShell, strings.Join(candidates, ", "))
+}
+
+// Run creates the exec, attaches to it and relays the terminal until the
+// process exits (nil for code 0, *ExitError otherwise), the container stops
+// (an error wrapping ErrContainerStopped) or Options.Context is cancelled.
+// When stdin is a terminal it is switched to raw mode for the duration and
+// restored on every way out, panics included.
+func (s *Session) Run() error {
+	ctx := s.opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	stdin, stdout, stderr := s.streams()
+	tty := !s.opts.NoTTY
+
+	cmd := s.cmd
+	if len(cmd) == 0 {
+		shells := s.opts.Shells
+		if len(shells) == 0 {
+			shells = DefaultShells()
+		}
+		sh, err := FindShell(ctx, s.api, s.containerID, shells)
+		if err != nil {
+			// One clear line; the terminal is still in cooked mode here.
+			fmt.Fprintf(stderr, "dockterm: cannot open a shell: %v\n", err)
+			return err
+		}
+		cmd = []string{sh}
+	}
+
+	termFd, hasTerm := terminalFd(stdin, stdout)
+	var size *[2]uint
+	if tty && hasTerm {
+		if w, h, err := term.GetSize(termFd); err == nil && w > 0 && h > 0 {
+			size = &[2]uint{uint(h), uint(w)}
+		}
+	}
+
+	created, err := s.api.ContainerExecCreate(ctx, s.containerID, container.ExecOptions{
+		User:         s.opts.User,
+		WorkingDir:   s.opts.WorkingDir,
+		Env:          s.opts.Env,
+		Cmd:          cmd,
+		Tty:          tty,
+		ConsoleSize:  size, // honoured from API 1.42 on; dropped by the client before
+		AttachStdin:  true,
+		AttachStdout: true,
+		AttachStderr: true,
+	})
+	if err != nil {
+		return fmt.Errorf("exec %q in %s: %w", strings.Join(cmd, " "), shortID(s.containerID), err)
+	}
+	execID := created.ID
+
+	// Watch the container before attaching so a stop during the session is
+	// not missed. Its own context so the watch ends with Run.
+	stopped := s.watchContainer(ctx)
+
+	resp, err := s.api.ContainerExecAttach(ctx, execID, container.ExecAttachOptions{Tty: tty, ConsoleSize: size})
+	if err != nil {
+		return fmt.Errorf("attach to exec in %s: %w", shortID(s.containerID), err)
+	}
+	defer resp.Close()
+
+	if tty {
+		if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			state, err := term.MakeRaw(int(f.Fd()))
+			if err != nil {
+				return fmt.Errorf("exec: raw terminal: %w", err)
+			}
+			// Deferred, so it also runs when a panic unwinds Run.
+			defer func() { _ = term.Restore(int(f.Fd()), state) }()
+		}
+		if hasTerm {
+			stopResize := forwardResize(ctx, s.api, execID, termFd)
+			defer stopResize()
+		}
+	}
+
+	outDone := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				outDone <- fmt.Errorf("exec output relay panicked: %v", r)
+			}
+		}()
+		var err error
+		if tty {
+			_, err = io.Copy(stdout, resp.Reader)
+		} else {
+			_, err = stdcopy.StdCopy(stdout, stderr, resp.Reader)
+		}
+		outDone <- err
+	}()
+
+	stopInput := relayInput(stdin, resp, !tty)
+	defer stopInput()
+
+	select {
+	case err := <-outDone:
+		if err != nil && ctx.Err() == nil && !isClosedConn(err) {
+			return fmt.Errorf("exec output: %w", err)
+		}
+	case <-stopped:
+		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ErrContainerStopped)
+	case <-ctx.Done():
+		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ctx.Err())
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ctx.Err())
+	}
+
+	code, err := s.exitCode(ctx, execID)
+	if err != nil {
+		return err
+	}
+	if code == 0 {
+		return nil
+	}
+	exitErr := &ExitError{Code: code}
+	if code <= 128 {
+		return exitErr
+	}
+	// Killed by a signal: maybe because its container stopped. The stream
+	// closes at about the time the container's stop is reported, and which
+	// comes first is up to the engine, so give the stop a moment to arrive
+	// and say the more useful thing.
+	select {
+	case <-stopped:
+		return fmt.Errorf("exec in %s: %w: %w", shortID(s.containerID), ErrContainerStopped, exitErr)
+	case <-time.After(300 * time.Millisecond):
+		return exitErr
+	}
+}
+
+func (s *Session) streams() (io.Reader, io.Writer, io.Writer) {
+	var (
+		in  io.Reader = os.Stdin
+		out io.Writer = os.Stdout
+		er  io.Writer = os.Stderr
+	)
+	if s.stdin != nil {
+		in = s.stdin
+	}
+	if s.stdout != nil {
+		out = s.stdout
+	}
+	if s.stderr != nil {
+		er = s.stderr
+	}
+	return in, out, er
+}
+
+// watchContainer returns a channel closed when the container stops running.
+func (s *Session) watchContainer(ctx context.Context) <-chan struct{} {
+	stopped := make(chan struct{})
+	waitC, errC := s.api.ContainerWait(ctx, s.containerID, container.WaitConditionNotRunning)
+	go func() {
+		select {
+		case <-waitC:
+			close(stopped)
+		case <-errC:
+			// The wait itself failed (or ctx ended); the session still ends
+			// when the exec stream closes, so there is nothing to report.
+		case <-ctx.Done():
+		}
+	}()
+	return stopped
+}
+
+// exitCode asks the engine for the exit code. The stream can close a moment
+// before the engine marks the exec finished, so it polls briefly.
+func (s *Session) exitCode(ctx context.Context, execID string) (int, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	delay := 5 * time.Millisecond
+	for {
+		ins, err := s.api.ContainerExecInspect(ctx, execID)
+		if err != nil {
+			return 0, fmt.Errorf("exec inspect in %s: %w", shortID(s.containerID), err)
+		}
+		if !ins.Running {
+			return ins.ExitCode, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("exec in %s: stream closed but the process is still running", shortID(s.containerID))
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("exec in %s: %w", shortID(s.containerID), ctx.Err())
+		case <-time.After(delay):
+		}
+		if delay < 200*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+// relayInput copies stdin to the exec until stdin ends or the returned stop
+// function is called. Reading a terminal goes through a cancellable reader:
+// a plain Read left blocked after the session would swallow the operator's
+// next keystroke meant for the TUI.
+//
+// At the end of stdin the write side is half-closed only without a TTY (the
+// process then reads EOF). With a TTY the engine answers a half-close by
+// closing the output too, losing whatever the process still prints, so the
+// connection stays open until the process exits; a real terminal never
+// reaches end of input anyway.
+func relayInput(stdin io.Reader, resp types.HijackedResponse, closeWrite bool) (stop func()) {
+	cr, err := cancelreader.NewReader(stdin)
+	if err != nil {
+		// epoll refuses some files (regular files, /dev/null): those never
+		// block, so a plain reader is fine.
+		cr = nopCancel{stdin}
+	}
+	var once sync.Once
+	go func() {
+		defer cr.Close()
+		_, _ = io.Copy(resp.Conn, cr)
+		if closeWrite {
+			_ = resp.CloseWrite()
+		}
+	}()
+	return func() { once.Do(func() { cr.Cancel() }) }
+}
+
+type nopCancel struct{ io.Reader }
+
+func (nopCancel) Cancel() bool { return false }
+func (nopCancel) Close() error { return nil }
+
+// terminalFd picks the terminal whose size is forwarded: stdout first (the
+// screen the operator sees), stdin otherwise.
+func terminalFd(stdin io.Reader, stdout io.Writer) (int, bool) {
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return int(f.Fd()), true
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return int(f.Fd()), true
+	}
+	return 0, false
+}
+
+// resizeOnce sends the current terminal size. Right after attach the
+// process may not be started yet and the engine refuses the resize, so the
+// first one is retried a few times, as the docker CLI does.
+func resizeOnce(ctx context.Context, api API, execID string, fd int, retries int) {
+	for i := 0; ; i++ {
+		w, h, err := term.GetSize(fd)
+		if err != nil || w <= 0 || h <= 0 {
+			return
+		}
+		err = api.ContainerExecResize(ctx, execID, container.ResizeOptions{Height: uint(h), Width: uint(w)})
+		if err == nil || i >= retries || ctx.Err() != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Duration(i+1) * 10 * time.Millisecond):
+		}
+	}
+}
+
+func isClosedConn(err error) bool {
+	return errors.Is(err, io.EOF) || strings.Contains(err.Error(), "use of closed network connection")
+}
+
+func shortID(id string) string {
+	if len(id) > 12 && !strings.ContainsAny(id, "-_.") {
+		return id[:12]
+	}
+	return id
+}
