@@ -269,20 +269,29 @@ func (s *Session) Run() error {
 		return nil
 	}
 	exitErr := &ExitError{Code: code}
-	if code <= 128 {
+	if code != killedExitCode {
 		return exitErr
 	}
-	// Killed by a signal: maybe because its container stopped. The stream
-	// closes at about the time the container's stop is reported, and which
-	// comes first is up to the engine, so give the stop a moment to arrive
-	// and say the more useful thing.
+	// SIGKILLed: when a container stops, its init dies and the kernel kills
+	// every exec'd process in its PID namespace with SIGKILL, so this is
+	// likely the container stopping. The exec's stream closes at about the
+	// time the engine reports the stop, and which comes first is up to the
+	// engine, so give the stop a moment to arrive and say the more useful
+	// thing. Other codes (130 after a Ctrl-C'd command, say) return at once.
 	select {
 	case <-stopped:
 		return fmt.Errorf("exec in %s: %w: %w", shortID(s.containerID), ErrContainerStopped, exitErr)
-	case <-time.After(300 * time.Millisecond):
+	case <-time.After(stopGrace):
 		return exitErr
 	}
 }
+
+const (
+	// killedExitCode is 128 + SIGKILL.
+	killedExitCode = 137
+	// stopGrace bounds the wait for a container stop after a SIGKILLed exec.
+	stopGrace = 2 * time.Second
+)
 
 func (s *Session) streams() (io.Reader, io.Writer, io.Writer) {
 	var (
