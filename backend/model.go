@@ -76,6 +76,7 @@ type Container struct {
 	Project      string // com.docker.compose.project label
 	Networks     []string
 	MemLimit     int64 // bytes, 0 = unlimited (from inspect)
+	Inspected    bool  // the inspect-only fields above are filled in
 }
 
 // Running reports whether the container's processes run (paused counts).

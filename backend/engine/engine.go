@@ -1,0 +1,544 @@
+// Package engine is one connected Docker engine: the client, the engine's
+// identity, an events-fed cache of containers, an on-demand stats sampler and
+// the actions an operator takes. Everything it hands out is a backend read
+// model of already-sanitized strings; callers never see SDK types.
+//
+// Concurrency model: one goroutine (run) owns the connection life cycle and
+// the events stream; a small worker pool samples stats for the containers
+// the UI says are visible. Shared state sits behind one mutex and every change
+// pokes a one-slot channel, so a UI that is slow to look coalesces many
+// changes into one redraw.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/client"
+
+	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/sanitize"
+)
+
+// Options tune an Engine. Zero values take the defaults.
+type Options struct {
+	// StatsInterval is the steady-state period between two stats samples of a
+	// watched container (default 2 s). A newly watched container is sampled
+	// at once and again after FirstStatsDelay so its first CPU figure shows
+	// quickly.
+	StatsInterval   time.Duration
+	FirstStatsDelay time.Duration // default 1 s
+	StatsWorkers    int           // default 4
+	// RelistEvery is the safety-net full re-list period (default 60 s); the
+	// events stream does the real work.
+	RelistEvery time.Duration
+	// CallTimeout bounds each engine call (default 10 s).
+	CallTimeout time.Duration
+	// EventHistory bounds the events kept for the events view (default 500).
+	EventHistory int
+	// SeriesLen bounds each stats time series (default 180 samples).
+	SeriesLen int
+}
+
+func (o *Options) defaults() {
+	if o.StatsInterval <= 0 {
+		o.StatsInterval = 2 * time.Second
+	}
+	if o.FirstStatsDelay <= 0 {
+		o.FirstStatsDelay = time.Second
+	}
+	if o.StatsWorkers <= 0 {
+		o.StatsWorkers = 4
+	}
+	if o.RelistEvery <= 0 {
+		o.RelistEvery = 60 * time.Second
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 10 * time.Second
+	}
+	if o.EventHistory <= 0 {
+		o.EventHistory = 500
+	}
+	if o.SeriesLen <= 0 {
+		o.SeriesLen = 180
+	}
+}
+
+// Snapshot is a consistent copy of what the engine knows, cheap enough to
+// take on every redraw.
+type Snapshot struct {
+	Info       backend.EngineInfo
+	State      backend.ConnState
+	Err        string // last error, sanitized; "" when none
+	ErrAt      time.Time
+	Updated    time.Time // when the container list last changed or was confirmed
+	Containers []backend.Container
+	Stats      map[string]backend.Stats
+}
+
+// Engine is one engine. Create it with New, start it with Start, stop it by
+// cancelling the context given to Start.
+type Engine struct {
+	id   backend.EngineID
+	name string
+	cli  client.APIClient
+	opts Options
+
+	changed chan struct{}
+
+	mu         sync.Mutex
+	info       backend.EngineInfo
+	state      backend.ConnState
+	err        string
+	errAt      time.Time
+	updated    time.Time
+	containers map[string]backend.Container
+	stats      map[string]backend.Stats
+	sampler    *sampler
+	events     []backend.Event // ring, oldest first after wrap handling
+	eventsPos  int
+	eventSubs  map[chan backend.Event]struct{}
+	oneShot    bool // engine supports one-shot stats (API >= 1.41)
+}
+
+// New wraps a docker client. It does no I/O.
+func New(id backend.EngineID, name string, cli client.APIClient, opts Options) *Engine {
+	opts.defaults()
+	e := &Engine{
+		id:         id,
+		name:       name,
+		cli:        cli,
+		opts:       opts,
+		changed:    make(chan struct{}, 1),
+		state:      backend.ConnConnecting,
+		containers: map[string]backend.Container{},
+		stats:      map[string]backend.Stats{},
+		eventSubs:  map[chan backend.Event]struct{}{},
+	}
+	e.info = backend.EngineInfo{ID: id, Name: name, Host: cli.DaemonHost()}
+	e.sampler = newSampler(e)
+	return e
+}
+
+// ID names the engine.
+func (e *Engine) ID() backend.EngineID { return e.id }
+
+// Client exposes the docker client to sibling backend packages (exec,
+// audit). The UI must not use it.
+func (e *Engine) Client() client.APIClient { return e.cli }
+
+// Changed receives a value whenever the snapshot changed. It has one slot so
+// bursts coalesce.
+func (e *Engine) Changed() <-chan struct{} { return e.changed }
+
+func (e *Engine) notify() {
+	select {
+	case e.changed <- struct{}{}:
+	default:
+	}
+}
+
+// Snapshot copies the current state.
+func (e *Engine) Snapshot() Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := Snapshot{
+		Info:       e.info,
+		State:      e.state,
+		Err:        e.err,
+		ErrAt:      e.errAt,
+		Updated:    e.updated,
+		Containers: make([]backend.Container, 0, len(e.containers)),
+		Stats:      make(map[string]backend.Stats, len(e.stats)),
+	}
+	for _, c := range e.containers {
+		s.Containers = append(s.Containers, c)
+	}
+	sort.Slice(s.Containers, func(i, j int) bool { return s.Containers[i].Name < s.Containers[j].Name })
+	for k, v := range e.stats {
+		s.Stats[k] = v
+	}
+	return s
+}
+
+func (e *Engine) setErr(err error) {
+	e.mu.Lock()
+	if err == nil {
+		e.err = ""
+	} else {
+		e.err = sanitize.String(err.Error())
+		e.errAt = time.Now()
+	}
+	e.mu.Unlock()
+	e.notify()
+}
+
+// ReportError records an error from an action so that the status bar shows it.
+func (e *Engine) ReportError(err error) { e.setErr(err) }
+
+func (e *Engine) setState(s backend.ConnState) {
+	e.mu.Lock()
+	changed := e.state != s
+	e.state = s
+	e.mu.Unlock()
+	if changed {
+		e.notify()
+	}
+}
+
+func (e *Engine) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, e.opts.CallTimeout)
+}
+
+// Start runs the connection loop until ctx ends. It returns at once.
+func (e *Engine) Start(ctx context.Context) {
+	go e.run(ctx)
+	e.sampler.start(ctx)
+}
+
+// run connects, lists, follows events, and on any failure marks the engine
+// disconnected and retries with backoff. It never returns before ctx ends.
+func (e *Engine) run(ctx context.Context) {
+	const firstBackoff = 500 * time.Millisecond
+	backoff := firstBackoff
+	for ctx.Err() == nil {
+		connected, err := e.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			backoff = firstBackoff // a fresh outage starts with a quick retry
+		}
+		e.setState(backend.ConnDisconnected)
+		if err != nil {
+			e.setErr(fmt.Errorf("engine %s: %w (reconnecting)", e.name, err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		if backoff < 10*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+// session is one connected period: identify, subscribe to events, list, then
+// apply events until the stream fails. connected reports whether it got as
+// far as a listing.
+func (e *Engine) session(ctx context.Context) (connected bool, err error) {
+	if err := e.identify(ctx); err != nil {
+		return false, err
+	}
+	// Subscribe before listing so nothing that happens in between is lost;
+	// events that arrive for already-listed containers only cause a refresh.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// All event types feed the events view; only container events touch
+	// the cache.
+	msgs, errs := e.cli.Events(sctx, events.ListOptions{})
+	if err := e.relist(ctx); err != nil {
+		return false, err
+	}
+	e.setState(backend.ConnConnected)
+	e.setErr(nil)
+
+	dirty := map[string]bool{}
+	var debounce <-chan time.Time
+	relist := time.NewTicker(e.opts.RelistEvery)
+	defer relist.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case err := <-errs:
+			if err == nil || errors.Is(err, context.Canceled) {
+				err = errors.New("events stream closed")
+			}
+			return true, fmt.Errorf("events: %w", err)
+		case m := <-msgs:
+			e.recordEvent(m)
+			id := m.Actor.ID
+			if id == "" || m.Type != events.ContainerEventType {
+				continue
+			}
+			switch {
+			case m.Action == events.ActionDestroy:
+				e.mu.Lock()
+				delete(e.containers, id)
+				delete(e.stats, id)
+				e.updated = time.Now()
+				e.mu.Unlock()
+				delete(dirty, id)
+				e.sampler.forget(id)
+				e.notify()
+			case relevant(m.Action):
+				dirty[id] = true
+				if debounce == nil {
+					// Debounce per burst: a restart emits kill, die, stop,
+					// start within milliseconds; refresh once.
+					debounce = time.After(150 * time.Millisecond)
+				}
+			}
+		case <-debounce:
+			debounce = nil
+			ids := make([]string, 0, len(dirty))
+			for id := range dirty {
+				ids = append(ids, id)
+			}
+			clear(dirty)
+			if err := e.refresh(ctx, ids); err != nil {
+				e.setErr(err)
+			}
+		case <-relist.C:
+			if err := e.relist(ctx); err != nil {
+				return true, err
+			}
+		}
+	}
+}
+
+// relevant says whether a container event can change what the list shows.
+// Exec events (every healthcheck run emits three) and attach/resize/top are
+// noise for the list; health_status changes are not.
+func relevant(a events.Action) bool {
+	s := string(a)
+	if strings.HasPrefix(s, "exec_") {
+		return false
+	}
+	switch a {
+	case events.ActionAttach, events.ActionDetach, events.ActionResize, events.ActionTop,
+		events.ActionExport, events.ActionCommit, events.ActionCopy, events.ActionArchivePath,
+		events.ActionExtractToDir, events.ActionCheckpoint:
+		return false
+	}
+	return true
+}
+
+func (e *Engine) identify(ctx context.Context) error {
+	cctx, cancel := e.call(ctx)
+	defer cancel()
+	if _, err := e.cli.Ping(cctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	if n, ok := e.cli.(interface{ NegotiateAPIVersion(context.Context) }); ok {
+		n.NegotiateAPIVersion(cctx)
+	}
+	v, err := e.cli.ServerVersion(cctx)
+	if err != nil {
+		return fmt.Errorf("version: %w", err)
+	}
+	info, err := e.cli.Info(cctx)
+	if err != nil {
+		return fmt.Errorf("info: %w", err)
+	}
+	api := e.cli.ClientVersion()
+	ei := backend.EngineInfo{
+		ID:            e.id,
+		Name:          sanitize.String(e.name),
+		Host:          sanitize.String(e.cli.DaemonHost()),
+		ServerVersion: sanitize.String(v.Version),
+		APIVersion:    sanitize.String(api),
+		OS:            sanitize.String(info.OperatingSystem),
+		KernelVersion: sanitize.String(info.KernelVersion),
+		NCPU:          info.NCPU,
+		MemTotal:      info.MemTotal,
+		StorageDriver: sanitize.String(info.Driver),
+	}
+	if info.Swarm.LocalNodeState == "active" {
+		ei.SwarmRole = "worker"
+		if info.Swarm.ControlAvailable {
+			ei.SwarmRole = "manager"
+		}
+	}
+	e.mu.Lock()
+	e.info = ei
+	e.oneShot = apiAtLeast(api, 1, 41)
+	e.mu.Unlock()
+	e.notify()
+	return nil
+}
+
+// apiAtLeast compares a "1.41"-style API version.
+func apiAtLeast(v string, major, minor int) bool {
+	var a, b int
+	if _, err := fmt.Sscanf(v, "%d.%d", &a, &b); err != nil {
+		return false
+	}
+	return a > major || a == major && b >= minor
+}
+
+// relist replaces the cache with a full list. Details that only inspect
+// gives (restart count, OOM kill, start time, memory limit) are filled in
+// afterwards on the stats worker pool so that the list shows at once.
+func (e *Engine) relist(ctx context.Context) error {
+	cctx, cancel := e.call(ctx)
+	defer cancel()
+	list, err := e.cli.ContainerList(cctx, container.ListOptions{All: true})
+	if err != nil {
+		return fmt.Errorf("list containers: %w", err)
+	}
+	fresh := make(map[string]backend.Container, len(list))
+	e.mu.Lock()
+	for _, s := range list {
+		c := fromSummary(s)
+		if old, ok := e.containers[c.ID]; ok {
+			mergeInspected(&c, old)
+		}
+		fresh[c.ID] = c
+	}
+	e.containers = fresh
+	e.updated = time.Now()
+	e.mu.Unlock()
+	e.notify()
+
+	ids := make([]string, 0, len(list))
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	go e.inspectAll(ctx, ids)
+	return nil
+}
+
+// inspectAll fills inspect-only fields with bounded parallelism.
+func (e *Engine) inspectAll(ctx context.Context, ids []string) {
+	sem := make(chan struct{}, e.opts.StatsWorkers)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			e.inspectInto(ctx, id)
+		}()
+	}
+	wg.Wait()
+	e.notify()
+}
+
+func (e *Engine) inspectInto(ctx context.Context, id string) {
+	cctx, cancel := e.call(ctx)
+	defer cancel()
+	j, err := e.cli.ContainerInspect(cctx, id)
+	if err != nil {
+		return // removed meanwhile, or the engine went away; the list says so
+	}
+	e.mu.Lock()
+	if c, ok := e.containers[id]; ok {
+		applyInspect(&c, j)
+		e.containers[id] = c
+	}
+	e.mu.Unlock()
+}
+
+// refresh re-reads the given containers after events touched them.
+func (e *Engine) refresh(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	f := filters.NewArgs()
+	for _, id := range ids {
+		f.Add("id", id)
+	}
+	cctx, cancel := e.call(ctx)
+	list, err := e.cli.ContainerList(cctx, container.ListOptions{All: true, Filters: f})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("refresh containers: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, s := range list {
+		seen[s.ID] = true
+		c := fromSummary(s)
+		cctx, cancel := e.call(ctx)
+		j, err := e.cli.ContainerInspect(cctx, s.ID)
+		cancel()
+		if err == nil {
+			applyInspect(&c, j)
+		}
+		e.mu.Lock()
+		e.containers[c.ID] = c
+		e.mu.Unlock()
+	}
+	e.mu.Lock()
+	for _, id := range ids {
+		if !seen[id] {
+			delete(e.containers, id)
+			delete(e.stats, id)
+		}
+	}
+	e.updated = time.Now()
+	e.mu.Unlock()
+	e.notify()
+	return nil
+}
+
+func (e *Engine) recordEvent(m events.Message) {
+	ev := backend.Event{
+		Time:   time.Unix(0, m.TimeNano),
+		Type:   sanitize.String(string(m.Type)),
+		Action: sanitize.String(string(m.Action)),
+		ID:     sanitize.String(m.Actor.ID),
+		Name:   sanitize.String(m.Actor.Attributes["name"]),
+		Attrs:  make(map[string]string, len(m.Actor.Attributes)),
+	}
+	if m.TimeNano == 0 {
+		ev.Time = time.Unix(m.Time, 0)
+	}
+	for k, v := range m.Actor.Attributes {
+		ev.Attrs[sanitize.String(k)] = sanitize.String(v)
+	}
+	e.mu.Lock()
+	if len(e.events) < e.opts.EventHistory {
+		e.events = append(e.events, ev)
+	} else {
+		e.events[e.eventsPos] = ev
+		e.eventsPos = (e.eventsPos + 1) % len(e.events)
+	}
+	subs := make([]chan backend.Event, 0, len(e.eventSubs))
+	for ch := range e.eventSubs {
+		subs = append(subs, ch)
+	}
+	e.mu.Unlock()
+	for _, ch := range subs {
+		select {
+		case ch <- ev:
+		default: // a slow subscriber drops events rather than stalling the engine
+		}
+	}
+}
+
+// Events returns the recent events, oldest first.
+func (e *Engine) Events() []backend.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]backend.Event, 0, len(e.events))
+	out = append(out, e.events[e.eventsPos:]...)
+	out = append(out, e.events[:e.eventsPos]...)
+	return out
+}
+
+// SubscribeEvents delivers new events until cancel is called.
+func (e *Engine) SubscribeEvents() (<-chan backend.Event, func()) {
+	ch := make(chan backend.Event, 64)
+	e.mu.Lock()
+	e.eventSubs[ch] = struct{}{}
+	e.mu.Unlock()
+	return ch, func() {
+		e.mu.Lock()
+		delete(e.eventSubs, ch)
+		e.mu.Unlock()
+	}
+}

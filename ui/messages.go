@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/engine"
+)
+
+// engineChangedMsg says the engine's snapshot changed; the root model takes
+// a fresh snapshot (a memory copy, no I/O) and hands it to the views.
+type engineChangedMsg struct{ engine backend.EngineID }
+
+// snapshotMsg carries a snapshot to the views.
+type snapshotMsg struct {
+	engine backend.EngineID
+	snap   engine.Snapshot
+}
+
+// openDetailMsg pushes a container detail view on the navigation stack.
+type openDetailMsg struct {
+	engine    backend.EngineID
+	container backend.Container
+	section   int
+}
+
+// flashMsg shows a short note in the status bar.
+type flashMsg struct{ text string }
+
+func flash(s string) tea.Cmd { return func() tea.Msg { return flashMsg{text: s} } }
+
+// actionDoneMsg reports the result of an action.
+type actionDoneMsg struct {
+	engine backend.EngineID
+	what   string
+	err    error
+}
+
+// execDoneMsg reports the end of an interactive shell.
+type execDoneMsg struct {
+	name string
+	err  error
+}
+
+// confirmMsg opens a confirmation dialog for a destructive action.
+type confirmMsg struct {
+	engine    backend.EngineID
+	container backend.Container
+	action    engine.Action
+}
+
+// tickMsg drives the few things that change with time alone (ages shown
+// while disconnected, top refresh).
+type tickMsg struct{ at time.Time }
+
+// waitChange blocks (in a Cmd, off the UI goroutine) until the engine
+// reports a change, then waits a little longer so a burst of changes becomes
+// one redraw: at most ~8 frames a second however busy the engine is.
+func waitChange(e Engine) tea.Cmd {
+	ch := e.Changed()
+	id := e.ID()
+	return func() tea.Msg {
+		<-ch
+		time.Sleep(120 * time.Millisecond)
+		return engineChangedMsg{engine: id}
+	}
+}
+
+func runAction(cm *Common, ct backend.Container, a engine.Action) tea.Cmd {
+	e := cm.Engine
+	ctx := cm.Ctx
+	return func() tea.Msg {
+		err := e.Do(ctx, ct.ID, a)
+		return actionDoneMsg{engine: e.ID(), what: fmt.Sprintf("%s %s", a, ct.Name), err: err}
+	}
+}
+
+func confirm(cm *Common, ct backend.Container, a engine.Action) tea.Cmd {
+	id := cm.Engine.ID()
+	return func() tea.Msg { return confirmMsg{engine: id, container: ct, action: a} }
+}
+
+// callCtx is a helper for detail views' engine calls.
+func callCtx(cm *Common) context.Context { return cm.Ctx }
