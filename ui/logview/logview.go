@@ -679,6 +679,9 @@ func (m *Model) visibleTop() pos {
 // bottomSeq is the newest line with a row on screen (the oldest line when
 // the buffer is empty).
 func (m *Model) bottomSeq() uint64 {
+	if m.follow && m.lines.len() > 0 {
+		return m.lines.next - 1
+	}
 	last := m.lines.first
 	m.eachVisibleLine(func(seq uint64) { last = seq })
 	return last

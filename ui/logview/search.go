@@ -22,6 +22,9 @@ type matcher interface {
 // in slashes (/err(or)?\b/) is a Go regexp, case-sensitive unless it says
 // (?i); anything else is a case-insensitive substring.
 func compileQuery(q string) (matcher, error) {
+	// Typed queries are runes, but Search is also an API: never let invalid
+	// UTF-8 reach the regexp parser.
+	q = strings.ToValidUTF8(q, "\uFFFD")
 	if len(q) >= 2 && q[0] == '/' && q[len(q)-1] == '/' {
 		expr := q[1 : len(q)-1]
 		if expr == "" {
@@ -29,7 +32,7 @@ func compileQuery(q string) (matcher, error) {
 		}
 		re, err := regexp.Compile(expr)
 		if err != nil {
-			return nil, fmt.Errorf("bad regexp: %w", err)
+			return nil, fmt.Errorf("search: %w", err)
 		}
 		return reMatcher{re}, nil
 	}
@@ -37,7 +40,11 @@ func compileQuery(q string) (matcher, error) {
 		return newFoldMatcher(q), nil
 	}
 	// Unicode case folding is more than lower-casing bytes; let regexp do it.
-	return reMatcher{regexp.MustCompile("(?i)" + regexp.QuoteMeta(q))}, nil
+	re, err := regexp.Compile("(?i)" + regexp.QuoteMeta(q))
+	if err != nil {
+		return nil, fmt.Errorf("bad query: %w", err)
+	}
+	return reMatcher{re}, nil
 }
 
 func isASCII(s string) bool {

@@ -71,7 +71,7 @@ func PlainStyles() Styles {
 		StderrMarker: s.Bold(true),
 		Timestamp:    s,
 		Match:        s.Reverse(true),
-		CurrentMatch: s.Reverse(true).Bold(true).Underline(true),
+		CurrentMatch: s.Reverse(true).Bold(true), // underline would style cell by cell
 		Notice:       s,
 		Status:       s.Reverse(true),
 		StatusError:  s.Bold(true),

@@ -313,11 +313,11 @@ func TestSearchInputCancelAndErrors(t *testing.T) {
 	if !m.InputActive() {
 		t.Fatal("a bad regexp closed the input; it should stay open to be fixed")
 	}
-	if !strings.Contains(m.SearchError(), "bad regexp") {
+	if !strings.Contains(m.SearchError(), "error parsing regexp") {
 		t.Errorf("SearchError = %q", m.SearchError())
 	}
 	r := rows(m)
-	if !strings.Contains(r[len(r)-2], "bad regexp") {
+	if !strings.Contains(r[len(r)-2], "error parsing regexp") {
 		t.Errorf("error not shown above the input: %q", r[len(r)-2])
 	}
 	checkFrame(t, m.View(), 40, 11)
