@@ -261,3 +261,24 @@ func TestReadOnlyFlag(t *testing.T) {
 	}
 	p.keys("Escape", "q")
 }
+
+func TestExecShellThroughAPI(t *testing.T) {
+	bin := buildBinary(t)
+	id := testengine.Run(t, testengine.RunOpts{Name: "exec"})
+	p := startPane(t, 120, 30, append(dockerHostEnv(), "TERM=xterm-256color"), bin)
+	p.waitText("Containers")
+	p.keys("/")
+	p.literal(id[:12])
+	p.keys("Enter")
+	p.waitText("filter: " + id[:12])
+	p.keys("x")
+	p.waitText("/ #")
+	p.literal("echo exec-$((6*7)); exit 0")
+	p.keys("Enter")
+	// Back in the console, which says the shell ended.
+	p.waitText("shell in")
+	s := p.waitText("NAME")
+	if strings.Contains(s, "exec-42") {
+		t.Errorf("shell output left on the console screen:\n%s", s)
+	}
+}

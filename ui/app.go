@@ -547,7 +547,13 @@ func (a *App) statusLine(w int) string {
 	parts = append(parts, fmt.Sprintf("%d/%d running", run, total))
 	switch s.State {
 	case backend.ConnConnected:
-		parts = append(parts, st.OK.Render("live"))
+		// The events stream keeps the list current; the clock time of the
+		// last change tells the data's age without redrawing every second.
+		live := st.OK.Render("live")
+		if !s.Updated.IsZero() {
+			live += " " + st.Dim.Render("upd "+s.Updated.Local().Format("15:04:05"))
+		}
+		parts = append(parts, live)
 	case backend.ConnDisconnected:
 		age := "never"
 		if !s.Updated.IsZero() {

@@ -137,9 +137,9 @@ func TestWindowCutsWideRunes(t *testing.T) {
 		lead  int
 	}{
 		{0, 4, "a日b", 0},
-		{0, 2, "a", 0},  // 日 would cross the right edge
+		{0, 2, "a", 0}, // 日 would cross the right edge
 		{1, 2, "日", 0}, // exactly fits
-		{2, 2, "b", 1},  // left half of 日 is cut: one blank cell
+		{2, 2, "b", 1}, // left half of 日 is cut: one blank cell
 		{3, 2, "b", 0},
 		{9, 2, "", 0},
 	}
