@@ -372,15 +372,29 @@ func relayInput(stdin io.Reader, resp types.HijackedResponse, closeWrite bool) (
 		// block, so a plain reader is fine.
 		cr = nopCancel{stdin}
 	}
-	var once sync.Once
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		defer cr.Close()
 		_, _ = io.Copy(resp.Conn, cr)
 		if closeWrite {
 			_ = resp.CloseWrite()
 		}
 	}()
-	return func() { once.Do(func() { cr.Cancel() }) }
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancelled := cr.Cancel()
+			// Unblocks a write stuck on a peer that stopped reading.
+			_ = resp.Conn.Close()
+			// Wait until the relay is out of Read, so that once Run returns
+			// nothing of the session touches stdin any more. Only when the
+			// cancel took: a plain reader may block for ever.
+			if cancelled {
+				<-done
+			}
+		})
+	}
 }
 
 type nopCancel struct{ io.Reader }

@@ -59,6 +59,17 @@ func waitFor(t *testing.T, b *syncBuffer, want string, poke func()) {
 	}
 }
 
+// runFixture starts a sleeping fixture container. An exec needs no
+// network, and "none" keeps these tests independent of the bridge.
+func runFixture(t *testing.T) string {
+	t.Helper()
+	return testengine.Run(t, testengine.RunOpts{HostConfig: noNetwork()})
+}
+
+func noNetwork() *container.HostConfig {
+	return &container.HostConfig{NetworkMode: "none"}
+}
+
 // runAsync runs s in a goroutine; the returned func waits for its result.
 func runAsync(t *testing.T, s *Session) func() error {
 	t.Helper()
@@ -90,7 +101,7 @@ func exitCode(t *testing.T, err error) int {
 
 func TestRunPipedStdin(t *testing.T) {
 	cli := testengine.Client(t)
-	id := testengine.Run(t, testengine.RunOpts{})
+	id := runFixture(t)
 	// The quotes in he''llo keep the typed command, which a TTY echoes back,
 	// from containing the word the shell prints.
 	tests := []struct {
@@ -150,7 +161,7 @@ func TestRunPipedStdin(t *testing.T) {
 // swallowed once it is over.
 func TestRunTerminal(t *testing.T) {
 	cli := testengine.Client(t)
-	id := testengine.Run(t, testengine.RunOpts{})
+	id := runFixture(t)
 	master, slave := openPTY(t, 30, 100)
 	if !canonical(t, slave) {
 		t.Fatalf("fresh pty is not in cooked mode")
@@ -210,7 +221,7 @@ func TestRunTerminal(t *testing.T) {
 
 func TestNoShell(t *testing.T) {
 	cli := testengine.Client(t)
-	id := testengine.Run(t, testengine.RunOpts{})
+	id := runFixture(t)
 	// The fixture's /bin/sh is a busybox symlink; without it (and with no
 	// bash) the container is like a distroless one.
 	rm := New(cli, id, []string{"/bin/busybox", "rm", "-f", "/bin/sh", "/bin/bash"}, Options{NoTTY: true})
@@ -241,7 +252,7 @@ func TestNoShell(t *testing.T) {
 
 func TestFindShell(t *testing.T) {
 	cli := testengine.Client(t)
-	id := testengine.Run(t, testengine.RunOpts{})
+	id := runFixture(t)
 	tests := []struct {
 		name      string
 		container string
@@ -303,7 +314,7 @@ func TestRunEnds(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			id := testengine.Run(t, testengine.RunOpts{})
+			id := runFixture(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			// stdin stays open: only the event under test can end the session.
@@ -330,7 +341,7 @@ func TestRunEnds(t *testing.T) {
 // TestContainerNotRunning: exec needs a running container; the error says so.
 func TestContainerNotRunning(t *testing.T) {
 	cli := testengine.Client(t)
-	id := testengine.Run(t, testengine.RunOpts{NoStart: true})
+	id := testengine.Run(t, testengine.RunOpts{NoStart: true, HostConfig: noNetwork()})
 	s := New(cli, id, nil, Options{})
 	s.SetStdin(strings.NewReader(""))
 	s.SetStdout(io.Discard)
