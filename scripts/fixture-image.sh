@@ -66,7 +66,9 @@ if [[ $force == 0 && "$current" == "$hash" ]]; then
   exit 0
 fi
 old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
-if [[ -n "$current" ]]; then
+if [[ "$current" == "$hash" ]]; then
+  log "rebuilding $image (--force, hash ${hash:0:12})"
+elif [[ -n "$current" ]]; then
   log "fixture source changed (${current:0:12} -> ${hash:0:12}): rebuilding $image"
 else
   log "building $image (hash ${hash:0:12})"
