@@ -132,9 +132,9 @@ fi
 [[ "$out" == *"dockterm-fixture ${hash:0:12}"*"shell-ok"* ]] || die "unexpected smoke test output: $out"
 
 new_id=$(docker image inspect -f '{{.Id}}' "$image")
-if [[ -n "$old_id" && "$old_id" != "$new_id" ]]; then
-  # The previous build is now untagged; drop it unless a container still uses it.
-  docker image rm "$old_id" >/dev/null 2>&1 || true
-fi
+# Earlier builds are now untagged; drop those that no container uses any more.
+for id in $old_id $(docker image ls -q --no-trunc --filter dangling=true --filter label=dockterm.fixture=1); do
+  [[ "$id" == "$new_id" ]] || docker image rm "$id" >/dev/null 2>&1 || true
+done
 log "built $image"
 echo "$new_id"
