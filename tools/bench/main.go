@@ -1,0 +1,257 @@
+// Command bench is dockterm's performance benchmark (`make bench`, or
+// `go run ./tools/bench`). For each N it starts N running fixture containers
+// that do a little periodic work, measures an idle baseline of the engine,
+// then runs the program under test in a detached 120x40 tmux pane for the
+// same duration and prints one line per N:
+//
+//   - time until the list shows (a bench container's name is on screen) and
+//     until the first CPU figure shows (a bench row holds a percentage),
+//     polled with capture-pane every few ms until both are seen, then once
+//     a second so the polling does not skew the rest;
+//   - the program's CPU (% of one core, the process and its descendants,
+//     from /proc/<pid>/stat) and peak RSS (VmHWM);
+//   - bytes the program wrote to the terminal per second (tmux pipe-pane);
+//   - the engine's extra CPU seconds per minute over the baseline:
+//     dockerd + containerd, and the containerd shims separately.
+//
+// A last line compares the engine's extra cost at the largest N with the
+// smallest: containers that are not on screen should cost nothing.
+//
+// Everything it creates (containers labelled dockterm.bench=1, a private
+// tmux server) is removed on exit and on Ctrl-C. It never touches dockerd
+// itself. Other activity on the engine (tests running in parallel) shows up
+// as noise in the engine figures; the line says how many other containers
+// were running.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/docker/docker/client"
+)
+
+// Budgets at N = 100, from the foundation issue.
+const (
+	budgetList      = 150 * time.Millisecond
+	budgetFirstCPU  = 1200 * time.Millisecond
+	budgetCPUPct    = 1.0
+	budgetRSSMB     = 30.0
+	budgetKBps      = 1.5
+	budgetEngineMin = 2.5
+	budgetRatio     = 1.3
+)
+
+type config struct {
+	ns          []int
+	duration    time.Duration
+	settle      time.Duration
+	poll        time.Duration
+	fastFor     time.Duration
+	cmd         string
+	image       string
+	fixtureArgs []string
+	term        string
+	screens     string
+	network     string
+}
+
+func main() {
+	cfg, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	err = run(ctx, cfg)
+	stop()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(os.Stderr, "bench: interrupted")
+		} else {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func parseFlags() (config, error) {
+	var (
+		cfg     config
+		ns      string
+		fixture string
+	)
+	flag.StringVar(&ns, "n", "30,100", "comma-separated container counts")
+	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "length of each baseline and each program run")
+	flag.DurationVar(&cfg.settle, "settle", 5*time.Second, "pause after the containers run, before the baseline")
+	flag.DurationVar(&cfg.poll, "poll", 10*time.Millisecond, "capture-pane period until both first-times are seen")
+	flag.DurationVar(&cfg.fastFor, "fast-for", 15*time.Second, "give up fast polling after this long")
+	flag.StringVar(&cfg.cmd, "cmd", "bin/dockterm", "program under test, a sh command line (e.g. 'docker stats' as a stand-in)")
+	flag.StringVar(&cfg.image, "image", "dockterm-fixture:test", "fixture image")
+	flag.StringVar(&fixture, "fixture-args", "-work", "arguments to the fixture entrypoint (space-separated)")
+	flag.StringVar(&cfg.term, "term", "tmux-256color", "TERM inside the pane")
+	flag.StringVar(&cfg.network, "network", "", "network mode of the bench containers (default: the engine's default bridge)")
+	flag.StringVar(&cfg.screens, "screens", "", "if set, save the pane at the first list, first CPU and end in this directory")
+	flag.Parse()
+	for _, f := range strings.Split(ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 999 {
+			return cfg, fmt.Errorf("-n: bad count %q", f)
+		}
+		cfg.ns = append(cfg.ns, n)
+	}
+	sort.Ints(cfg.ns)
+	cfg.fixtureArgs = strings.Fields(fixture)
+	if cfg.duration < time.Second {
+		return cfg, fmt.Errorf("-duration: at least 1s")
+	}
+	return cfg, nil
+}
+
+func run(ctx context.Context, cfg config) (err error) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		return fmt.Errorf("tmux is needed: %w", err)
+	}
+	cmd, err := resolveCmd(cfg.cmd)
+	if err != nil {
+		return err
+	}
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		return fmt.Errorf("docker client: %w", err)
+	}
+	defer cli.Close()
+	if _, err := cli.ImageInspect(ctx, cfg.image); err != nil {
+		return fmt.Errorf("fixture image %s: %w (build it with scripts/fixture-image.sh)", cfg.image, err)
+	}
+
+	tmp, err := os.MkdirTemp("", "dockterm-bench-")
+	if err != nil {
+		return fmt.Errorf("temp dir: %w", err)
+	}
+	tm := &tmuxServer{socket: filepath.Join(tmp, "tmux.sock")}
+	fl := &fleet{cli: cli, image: cfg.image, args: cfg.fixtureArgs, network: cfg.network}
+
+	// Cleanup runs on every way out, Ctrl-C included: the signal only
+	// cancels ctx, so this defer still gets to run.
+	defer func() {
+		tm.kill()
+		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		n, rerr := fl.removeAll(cctx)
+		if rerr != nil {
+			fmt.Fprintln(os.Stderr, "bench: cleanup:", rerr)
+		} else {
+			fmt.Fprintf(os.Stderr, "bench: removed %d bench containers\n", n)
+		}
+		_ = os.RemoveAll(tmp)
+	}()
+
+	if n, err := fl.removeAll(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(os.Stderr, "bench: removed %d leftover bench containers\n", n)
+	}
+
+	fmt.Printf("bench: %q, %v per window, TERM=%s, pane 120x40 (KB = 1000 B, MB = 10^6 B; budgets are for N = 100)\n",
+		cfg.cmd, cfg.duration, cfg.term)
+	var results []result
+	for _, n := range cfg.ns {
+		fmt.Fprintf(os.Stderr, "bench: N=%d: starting containers...\n", n)
+		if err := fl.grow(ctx, n); err != nil {
+			return err
+		}
+		if err := fl.waitRunning(ctx, n); err != nil {
+			return err
+		}
+		if err := sleep(ctx, cfg.settle); err != nil {
+			return err
+		}
+		others, err := fl.others(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: N=%d: idle baseline %v...\n", n, cfg.duration)
+		base, baseWin, err := measureIdle(ctx, cfg.duration)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: N=%d: running %q %v...\n", n, cfg.cmd, cfg.duration)
+		r, err := measureProgram(ctx, cfg, tm, cmd, n)
+		if err != nil {
+			return err
+		}
+		r.base, r.baseWin, r.others = base, baseWin, others
+		results = append(results, r)
+		fmt.Println(r.line())
+		fmt.Println(r.detail())
+	}
+	if len(results) >= 2 {
+		fmt.Println(compare(results[0], results[len(results)-1]))
+	}
+	return nil
+}
+
+// resolveCmd makes a relative program path absolute (the pane runs in the
+// tmux server's directory) and checks it exists, so a missing build fails
+// here with a hint instead of as an empty pane.
+func resolveCmd(cmd string) (string, error) {
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return "", fmt.Errorf("-cmd is empty")
+	}
+	prog := f[0]
+	if strings.Contains(prog, "/") {
+		abs, err := filepath.Abs(prog)
+		if err != nil {
+			return "", fmt.Errorf("-cmd: %w", err)
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return "", fmt.Errorf("%s: %w (run `make build`, or pass -cmd)", prog, err)
+		}
+		return shellQuote(abs) + strings.TrimPrefix(cmd, prog), nil
+	}
+	if _, err := exec.LookPath(prog); err != nil {
+		return "", fmt.Errorf("-cmd: %w", err)
+	}
+	return cmd, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// measureIdle is the engine's cost with nothing watching it.
+func measureIdle(ctx context.Context, d time.Duration) (engineCost, time.Duration, error) {
+	a, err := takeEngineSnapshot()
+	if err != nil {
+		return engineCost{}, 0, err
+	}
+	t0 := time.Now()
+	if err := sleep(ctx, d); err != nil {
+		return engineCost{}, 0, err
+	}
+	b, err := takeEngineSnapshot()
+	if err != nil {
+		return engineCost{}, 0, err
+	}
+	return costBetween(a, b), time.Since(t0), nil
+}

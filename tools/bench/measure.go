@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// result is what one N measured.
+type result struct {
+	n        int
+	listAt   time.Duration // -1: never seen
+	cpuAt    time.Duration // -1: never seen
+	window   time.Duration
+	cpuSec   float64 // program CPU seconds in the window
+	peakRSS  int64
+	bytes    int64
+	steadyBs float64 // bytes/s after both first-times (or after fast polling)
+	run      engineCost
+	base     engineCost
+	baseWin  time.Duration
+	others   int
+}
+
+// measureProgram runs the program under test in a fresh pane for
+// cfg.duration and measures it and the engine.
+func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string, n int) (result, error) {
+	r := result{n: n, listAt: -1, cpuAt: -1}
+	target := fmt.Sprintf("n%d", n)
+	gate := "go-" + target
+	dir := filepath.Dir(tm.socket)
+	bytesFile := filepath.Join(dir, target+".out")
+
+	// The pane first blocks on a tmux wait-for channel, so the size, the
+	// options and the output pipe are all in place before the program
+	// starts; then the shell execs it, keeping the pane's pid.
+	shell := fmt.Sprintf("tmux -S %s wait-for %s && exec %s", shellQuote(tm.socket), gate, cmd)
+	if _, err := tm.run(ctx,
+		"start-server", ";",
+		"set-option", "-g", "status", "off", ";",
+		"set-option", "-g", "remain-on-exit", "on", ";",
+		"set-option", "-g", "default-terminal", cfg.term, ";",
+		"new-session", "-d", "-s", target, "-x", "120", "-y", "40", shell,
+	); err != nil {
+		return r, err
+	}
+	defer func() { _, _ = tm.run(context.Background(), "kill-session", "-t", target) }()
+	if _, err := tm.run(ctx, "pipe-pane", "-O", "-t", target, "exec cat > "+shellQuote(bytesFile)); err != nil {
+		return r, err
+	}
+	size, err := tm.run(ctx, "display-message", "-p", "-t", target, "#{pane_width}x#{pane_height}")
+	if err != nil {
+		return r, err
+	}
+	if strings.TrimSpace(size) != "120x40" {
+		return r, fmt.Errorf("pane is %s, want 120x40", strings.TrimSpace(size))
+	}
+	pid, _, err := tm.paneState(ctx, target)
+	if err != nil {
+		return r, err
+	}
+	startTicks, err := treeTicksRootOnly(pid)
+	if err != nil {
+		return r, err
+	}
+	engStart, err := takeEngineSnapshot()
+	if err != nil {
+		return r, err
+	}
+	t0 := time.Now()
+	if _, err := tm.run(ctx, "wait-for", "-S", gate); err != nil {
+		return r, err
+	}
+
+	deadline := t0.Add(cfg.duration)
+	fast := true
+	var (
+		steadyFrom  time.Duration
+		steadyBytes int64
+		lastScreen  string
+		lastCheck   time.Time
+	)
+	for time.Now().Before(deadline) {
+		screen, err := tm.capture(ctx, target)
+		if err != nil {
+			return r, err
+		}
+		// Stamped after the capture returns: never flatters the program by
+		// more than nothing, and errs late by at most one capture.
+		at := time.Since(t0)
+		lastScreen = screen
+		if r.listAt < 0 && listShown(screen) {
+			r.listAt = at
+			saveScreen(cfg.screens, target+"-list.txt", screen)
+		}
+		if r.cpuAt < 0 && cpuShown(screen) {
+			r.cpuAt = at
+			saveScreen(cfg.screens, target+"-cpu.txt", screen)
+		}
+		if fast && ((r.listAt >= 0 && r.cpuAt >= 0) || at > cfg.fastFor) {
+			fast = false
+			steadyFrom, steadyBytes = at, fileSize(bytesFile)
+		}
+		if time.Since(lastCheck) > 500*time.Millisecond {
+			lastCheck = time.Now()
+			if _, dead, err := tm.paneState(ctx, target); err != nil {
+				return r, err
+			} else if dead {
+				return r, fmt.Errorf("N=%d: the program exited after %v; its screen:\n%s", n, at.Round(time.Millisecond), strings.TrimRight(lastScreen, "\n"))
+			}
+		}
+		wait := cfg.poll
+		if !fast {
+			wait = time.Second
+		}
+		if left := time.Until(deadline); left < wait {
+			wait = left
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return r, err
+		}
+	}
+
+	engEnd, err := takeEngineSnapshot()
+	if err != nil {
+		return r, err
+	}
+	endTicks, err := treeTicks(pid)
+	if err != nil {
+		return r, fmt.Errorf("N=%d: program: %w", n, err)
+	}
+	r.peakRSS, err = peakRSS(pid)
+	if err != nil {
+		return r, err
+	}
+	r.window = time.Since(t0)
+	r.bytes = fileSize(bytesFile)
+	r.cpuSec = float64(endTicks-startTicks) / clkTck
+	r.run = costBetween(engStart, engEnd)
+	if !fast && r.window > steadyFrom {
+		r.steadyBs = float64(r.bytes-steadyBytes) / (r.window - steadyFrom).Seconds()
+	}
+	if screen, err := tm.capture(ctx, target); err == nil {
+		saveScreen(cfg.screens, target+"-end.txt", screen)
+	}
+
+	// kill-session hangs the pane up (SIGHUP); a program that ignores it
+	// is killed, by its pid, which the bench started.
+	_, _ = tm.run(context.Background(), "kill-session", "-t", target)
+	for i := 0; i < 30 && alive(pid); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if alive(pid) {
+		fmt.Fprintf(os.Stderr, "bench: N=%d: program ignored SIGHUP, killing pid %d\n", n, pid)
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	return r, nil
+}
+
+// treeTicksRootOnly is the pane process alone at the start: its children
+// then are the short-lived `tmux wait-for` client, which is not the program.
+func treeTicksRootOnly(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("pane process: %w", err)
+	}
+	_, _, t, err := parseStat(b)
+	if err != nil {
+		return 0, err
+	}
+	return t.ticks(), nil
+}
+
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// A zombie (state Z) is gone for our purposes.
+	i := strings.LastIndexByte(string(b), ')')
+	return i < 0 || !strings.HasPrefix(string(b[i+1:]), " Z")
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+func saveScreen(dir, name, screen string) {
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, name), []byte(screen), 0o644)
+}
+
+func perMin(sec float64, win time.Duration) float64 {
+	if win <= 0 {
+		return 0
+	}
+	return sec / win.Seconds() * 60
+}
+
+// extra is the engine's extra cost per minute over the baseline.
+func (r result) extra() (daemons, shims float64) {
+	return perMin(r.run.daemons(), r.window) - perMin(r.base.daemons(), r.baseWin),
+		perMin(r.run.shims, r.window) - perMin(r.base.shims, r.baseWin)
+}
+
+func (r result) cpuPct() float64 { return r.cpuSec / r.window.Seconds() * 100 }
+
+func (r result) kbps() float64 { return float64(r.bytes) / r.window.Seconds() / 1000 }
+
+func verdict(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "OVER"
+}
+
+func fmtFirst(d, budget time.Duration) string {
+	if d < 0 {
+		return "never (≤" + fmt.Sprint(budget.Milliseconds()) + " OVER)"
+	}
+	return fmt.Sprintf("%d ms (≤%d %s)", d.Milliseconds(), budget.Milliseconds(), verdict(d <= budget))
+}
+
+func (r result) line() string {
+	daemons, shims := r.extra()
+	mb := float64(r.peakRSS) / 1e6
+	return fmt.Sprintf("N=%-3d list %s | first CPU %s | CPU %.2f%% (≤%.0f %s) | RSS %.1f MB (≤%.0f %s) | term %.2f KB/s (≤%.1f %s) | engine %+.2f s/min (≤%.1f %s) | shims %+.2f s/min",
+		r.n,
+		fmtFirst(r.listAt, budgetList),
+		fmtFirst(r.cpuAt, budgetFirstCPU),
+		r.cpuPct(), budgetCPUPct, verdict(r.cpuPct() <= budgetCPUPct),
+		mb, budgetRSSMB, verdict(mb <= budgetRSSMB),
+		r.kbps(), budgetKBps, verdict(r.kbps() <= budgetKBps),
+		daemons, budgetEngineMin, verdict(daemons <= budgetEngineMin),
+		shims)
+}
+
+// detail shows the raw figures behind the line, for whoever has to find out
+// what costs what.
+func (r result) detail() string {
+	return fmt.Sprintf("      s/min baseline: dockerd %.2f containerd %.2f shims %.2f (%d) | with program: dockerd %.2f containerd %.2f shims %.2f (%d) | term %d B total, %.2f KB/s steady | %d other containers running",
+		perMin(r.base.dockerd, r.baseWin), perMin(r.base.containerd, r.baseWin), perMin(r.base.shims, r.baseWin), r.base.shimCount,
+		perMin(r.run.dockerd, r.window), perMin(r.run.containerd, r.window), perMin(r.run.shims, r.window), r.run.shimCount,
+		r.bytes, r.steadyBs/1000, r.others)
+}
+
+// noiseFloor is the engine cost per minute below which a difference is
+// noise (other activity, tick rounding): the ratio's denominator is floored
+// there so a near-zero small-N cost does not turn a tiny large-N cost into a
+// huge ratio.
+const noiseFloor = 0.1
+
+// compare is the last line: does the engine's extra cost grow with
+// containers nobody looks at?
+func compare(small, large result) string {
+	ds, ss := small.extra()
+	dl, sl := large.extra()
+	ratio := func(a, b float64) float64 { return max(b, 0) / max(a, noiseFloor) }
+	rd := ratio(ds, dl)
+	return fmt.Sprintf("engine extra N=%d vs N=%d: dockerd+containerd %+.2f vs %+.2f s/min = %.2fx (≤%.1fx %s) | shims %+.2f vs %+.2f s/min = %.2fx  (ratios floor the N=%d cost at %.1f s/min)",
+		large.n, small.n, dl, ds, rd, budgetRatio, verdict(rd <= budgetRatio), sl, ss, ratio(ss, sl), small.n, noiseFloor)
+}
