@@ -164,6 +164,12 @@ if [[ -z "$pid" && -z "${DOCKER_HOST:-}" ]]; then
   # data root.
   pid=$(pgrep -x dockerd | head -n 1 || true)
 fi
+if [[ -z "$pid" && -n "${DOCKER_HOST:-}" && " $extra_args " != *" --data-root"* ]] &&
+  other=$(pgrep -x dockerd | head -n 1) && [[ -n "$other" ]]; then
+  # Two daemons on one data root corrupt each other's state.
+  die "dockerd pid $other already runs; a second one for DOCKER_HOST=$DOCKER_HOST needs its own" \
+    "--data-root, --exec-root and bridge in DOCKTERM_DOCKERD_ARGS"
+fi
 if [[ -n "$pid" ]]; then
   say "dockerd pid $pid is running but not answering yet: waiting up to ${wait_secs}s"
   if wait_engine "$pid"; then
