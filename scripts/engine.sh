@@ -36,7 +36,7 @@ mkdir -p "$state_dir"
 # One instance at a time (parallel `make` targets, several shells).
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$state_dir/lock"
-  flock 9
+  flock -w 900 9 || die "another scripts/engine.sh has held $state_dir/lock for 15 minutes"
 fi
 
 # engine_up reports whether `docker info` answers within 15 s.
@@ -110,11 +110,12 @@ if ((${#missing[@]})); then
   apt_log=$state_dir/apt.log
   say "installing ${missing[*]} with apt-get (log: $apt_log)"
   export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l NEEDRESTART_SUSPEND=1
-  if ! apt-get -o DPkg::Lock::Timeout=300 update >"$apt_log" 2>&1; then
+  # 9>&-: a service that a package's postinst may start must not inherit the lock.
+  if ! apt-get -o DPkg::Lock::Timeout=300 update >"$apt_log" 2>&1 9>&-; then
     tail -n 20 "$apt_log" >&2
     die "apt-get update failed (log: $apt_log)"
   fi
-  if ! apt-get -o DPkg::Lock::Timeout=300 install -y "${missing[@]}" >>"$apt_log" 2>&1; then
+  if ! apt-get -o DPkg::Lock::Timeout=300 install -y "${missing[@]}" >>"$apt_log" 2>&1 9>&-; then
     tail -n 30 "$apt_log" >&2
     die "apt-get install ${missing[*]} failed (log: $apt_log)"
   fi
@@ -186,7 +187,7 @@ command -v dockerd >/dev/null 2>&1 || die "dockerd not found after install"
 if [[ ! -e /sys/fs/cgroup/cgroup.controllers && ! -d /sys/fs/cgroup/memory ]] &&
   command -v cgroupfs-mount >/dev/null 2>&1; then
   say "mounting cgroups (cgroupfs-mount)"
-  cgroupfs-mount || say "cgroupfs-mount failed; dockerd may not start"
+  cgroupfs-mount 9>&- || say "cgroupfs-mount failed; dockerd may not start"
 fi
 
 args=(--pidfile "$pidfile")
