@@ -164,10 +164,13 @@ type NetworkAttachment struct {
 	Aliases    []string
 }
 
-// EnvVar is one environment variable; Secret marks values masked by default.
+// EnvVar is one environment variable. Masked is what the UI shows by
+// default (the whole value, or only a URL password, hidden); Value is shown
+// only on an explicit key. Secret reports that Masked differs from Value.
 type EnvVar struct {
 	Key    string
 	Value  string
+	Masked string
 	Secret bool
 }
 

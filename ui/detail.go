@@ -374,7 +374,7 @@ func (d *detailView) fillDoc() {
 	}
 	mask := func(e backend.EnvVar) string {
 		if e.Secret && !d.revealed {
-			return "•••••• (secret, ctrl+r reveals)"
+			return e.Masked + "  (masked: ctrl+r reveals)"
 		}
 		return e.Value
 	}

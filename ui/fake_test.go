@@ -60,7 +60,7 @@ func newFakeEngine() *fakeEngine {
 		changed: make(chan struct{}, 1),
 		detail: backend.ContainerDetail{
 			Container:           cs[0],
-			Env:                 []backend.EnvVar{{Key: "PATH", Value: "/bin"}, {Key: "DB_PASSWORD", Value: "hunter2", Secret: true}},
+			Env:                 []backend.EnvVar{{Key: "PATH", Value: "/bin"}, {Key: "DB_PASSWORD", Value: "hunter2", Masked: "••••••", Secret: true}},
 			Mounts:              []backend.Mount{{Type: "volume", Name: "shop-data", Source: "/var/lib/docker/volumes/shop-data/_data", Destination: "/data", RW: true}},
 			Networks:            []backend.NetworkAttachment{{Network: "shop-net", IPAddress: "172.20.0.2", Gateway: "172.20.0.1", Aliases: []string{"web"}}},
 			InspectJSON:         "{\n  \"Id\": \"aaaaaaaaaaaa1111\",\n  \"Env\": [\"DB_PASSWORD=••••••\"]\n}",

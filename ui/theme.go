@@ -45,12 +45,12 @@ func DefaultStyles() Styles {
 	blue := lipgloss.Color("#5fafff")
 	grey := lipgloss.Color("#8a8a8a")
 	return Styles{
-		TabActive:   lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1),
+		TabActive:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(lipgloss.Color("#005f87")).Padding(0, 1),
 		TabInactive: lipgloss.NewStyle().Padding(0, 1).Foreground(grey),
 		TabBar:      lipgloss.NewStyle(),
 		Crumbs:      lipgloss.NewStyle().Foreground(blue),
-		Header:      lipgloss.NewStyle().Bold(true).Underline(true),
-		Selected:    lipgloss.NewStyle().Reverse(true),
+		Header:      lipgloss.NewStyle().Bold(true).Foreground(blue),
+		Selected:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(lipgloss.Color("#3a4a5f")),
 		Dim:         lipgloss.NewStyle().Foreground(grey),
 		Status:      lipgloss.NewStyle(),
 		StatusKey:   lipgloss.NewStyle().Bold(true),

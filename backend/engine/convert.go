@@ -152,8 +152,10 @@ func detailFrom(j container.InspectResponse) (backend.ContainerDetail, error) {
 		}
 		d.Project = d.Labels[composeProjectLabel]
 		for _, kv := range j.Config.Env {
-			k, v, secret := secrets.MaskEnv(kv)
-			d.Env = append(d.Env, backend.EnvVar{Key: sanitize.String(k), Value: sanitize.String(v), Secret: secret})
+			k, v, _ := strings.Cut(kv, "=")
+			masked, secret := secrets.MaskValue(k, v)
+			d.Env = append(d.Env, backend.EnvVar{Key: sanitize.String(k), Value: sanitize.String(v),
+				Masked: sanitize.String(masked), Secret: secret})
 		}
 		if hc := j.Config.Healthcheck; hc != nil {
 			for _, t := range hc.Test {
@@ -218,8 +220,14 @@ func detailFrom(j container.InspectResponse) (backend.ContainerDetail, error) {
 	if err != nil {
 		return d, fmt.Errorf("mask inspect: %w", err)
 	}
+	// IndentJSON lays the revealed document out line for line like the
+	// masked one, so toggling reveal keeps the reader's place.
+	revealed, err := secrets.IndentJSON(raw)
+	if err != nil {
+		return d, fmt.Errorf("format inspect: %w", err)
+	}
 	d.InspectJSON = sanitizeBlock(string(masked))
-	d.InspectJSONRevealed = sanitizeBlock(string(raw))
+	d.InspectJSONRevealed = sanitizeBlock(string(revealed))
 	return d, nil
 }
 
