@@ -244,6 +244,18 @@ func (m *Model) SetFollow(on bool) {
 	}
 }
 
+// GotoTop shows the oldest line and leaves follow mode (what the Top key
+// does), e.g. for a document shown in the viewer.
+func (m *Model) GotoTop() {
+	if m.follow {
+		m.leaveFollow()
+	}
+	m.top = pos{seq: m.lo()}
+}
+
+// GotoBottom shows the newest line and enters follow mode (the Bottom key).
+func (m *Model) GotoBottom() { m.follow = true }
+
 // Wrap reports whether long lines wrap (otherwise they scroll horizontally).
 func (m Model) Wrap() bool { return m.wrap }
 
@@ -351,12 +363,9 @@ func (m Model) updateKey(msg tea.KeyPressMsg) Model {
 	case key.Matches(msg, k.HalfPageDown):
 		m.scrollDown(max(1, ch/2))
 	case key.Matches(msg, k.Top):
-		if m.follow {
-			m.leaveFollow()
-		}
-		m.top = pos{seq: m.lo()}
+		m.GotoTop()
 	case key.Matches(msg, k.Bottom):
-		m.follow = true
+		m.GotoBottom()
 	case key.Matches(msg, k.Follow):
 		m.SetFollow(!m.follow)
 	case key.Matches(msg, k.Left):

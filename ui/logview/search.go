@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // matcher finds a search query in a line.
@@ -34,34 +37,160 @@ func compileQuery(q string) (matcher, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		return reMatcher{re}, nil
+		return reMatcher{re: re, pre: regexpPrefilter(expr)}, nil
 	}
-	if isASCII(q) {
+	if caselessBeyondASCII(q) {
+		// ASCII letters fold bytewise; other runes (CJK, symbols, emoji)
+		// have no case and compare exactly.
 		return newFoldMatcher(q), nil
 	}
-	// Unicode case folding is more than lower-casing bytes; let regexp do it.
+	// Unicode case folding (É/é, Ж/ж) is more than lower-casing bytes; let
+	// regexp do it, behind a prefilter.
 	re, err := regexp.Compile("(?i)" + regexp.QuoteMeta(q))
 	if err != nil {
-		return nil, fmt.Errorf("bad query: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
-	return reMatcher{re}, nil
+	return reMatcher{re: re, pre: literalPrefilter(q, true)}, nil
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+// caselessBeyondASCII reports whether every non-ASCII rune of q is its own
+// only case variant.
+func caselessBeyondASCII(q string) bool {
+	for _, r := range q {
+		if r >= utf8.RuneSelf && unicode.SimpleFold(r) != r {
 			return false
 		}
 	}
 	return true
 }
 
-// reMatcher is a regexp query.
-type reMatcher struct{ re *regexp.Regexp }
+// prefilter is a cheap necessary condition for a line to match a regexp,
+// checked before the regexp runs. Go's regexp skips ahead quickly only when
+// the expression starts with a case-sensitive literal; /(?i)timeout/,
+// /\d+ms$/ or a Unicode case-insensitive substring otherwise cost a full
+// regexp run per line, some fifty times the substring search. Every
+// condition set must hold.
+type prefilter struct {
+	exact    string       // the line contains this (case-sensitive)
+	ascii    *foldMatcher // the line contains this, ASCII case-insensitively
+	variants []string     // the line contains one of these
+}
 
-func (m reMatcher) match(s string) bool { return m.re.MatchString(s) }
+// literalPrefilter builds the conditions implied by a literal that every
+// match contains, folded (case-insensitive) or not. It returns nil when it
+// can derive nothing.
+func literalPrefilter(lit string, fold bool) *prefilter {
+	if lit == "" {
+		return nil
+	}
+	if !fold {
+		return &prefilter{exact: lit}
+	}
+	p := &prefilter{}
+	// The longest ASCII run, split at k and s: under (?i) those also match
+	// the Kelvin sign and the long s, which ASCII folding does not know.
+	best, run := "", ""
+	for _, r := range lit + "\uFFFF" { // the sentinel ends the last run
+		if r < utf8.RuneSelf && !strings.ContainsRune("kKsS", r) {
+			run += string(r)
+			continue
+		}
+		if len(run) > len(best) {
+			best = run
+		}
+		run = ""
+	}
+	if best != "" {
+		f := newFoldMatcher(best)
+		p.ascii = &f
+	}
+	// Every case variant of the first non-ASCII rune that has any.
+	for _, r := range lit {
+		if r >= utf8.RuneSelf && unicode.SimpleFold(r) != r {
+			for v := r; ; {
+				p.variants = append(p.variants, string(v))
+				if v = unicode.SimpleFold(v); v == r {
+					break
+				}
+			}
+			break
+		}
+	}
+	if p.ascii == nil && p.variants == nil {
+		return nil
+	}
+	return p
+}
+
+// requiredLiteral finds a literal that every match of re contains: the
+// longest among the parts of a concatenation that must match at least once.
+// Alternations and optional parts give nothing.
+func requiredLiteral(re *syntax.Regexp) (lit []rune, fold bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return re.Rune, re.Flags&syntax.FoldCase != 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if l, f := requiredLiteral(sub); len(l) > len(lit) {
+				lit, fold = l, f
+			}
+		}
+		return lit, fold
+	}
+	return nil, false
+}
+
+// regexpPrefilter derives a prefilter from a regexp's required literal.
+func regexpPrefilter(expr string) *prefilter {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lit, fold := requiredLiteral(re)
+	return literalPrefilter(string(lit), fold)
+}
+
+func (p *prefilter) ok(s string) bool {
+	if p.exact != "" && !strings.Contains(s, p.exact) {
+		return false
+	}
+	if p.ascii != nil && !p.ascii.match(s) {
+		return false
+	}
+	if len(p.variants) == 0 {
+		return true
+	}
+	for _, v := range p.variants {
+		if strings.Contains(s, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// reMatcher is a regexp query, optionally behind a prefilter.
+type reMatcher struct {
+	re  *regexp.Regexp
+	pre *prefilter
+}
+
+func (m reMatcher) match(s string) bool {
+	if m.pre != nil && !m.pre.ok(s) {
+		return false
+	}
+	return m.re.MatchString(s)
+}
 
 func (m reMatcher) ranges(s string, dst [][2]int) [][2]int {
+	if m.pre != nil && !m.pre.ok(s) {
+		return dst
+	}
 	for _, loc := range m.re.FindAllStringIndex(s, -1) {
 		if loc[1] > loc[0] {
 			dst = append(dst, [2]int{loc[0], loc[1]})

@@ -2,6 +2,8 @@ package logview
 
 import (
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -28,6 +30,9 @@ func TestMatchers(t *testing.T) {
 		{"école", "ÉCOLE", [][2]int{{0, 6}}},
 		{"日本", "ログ日本語日本", [][2]int{{6, 12}, {15, 21}}},
 		{"ok", "日本ok語OK", [][2]int{{6, 8}, {11, 13}}},
+		{"ошибка", "Ошибка: ОШИБКА", [][2]int{{0, 12}, {14, 26}}},
+		{"ÉK", "e\u212a é\u212a", [][2]int{{5, 10}}}, // Kelvin sign folds to k under (?i)
+		{"naïve", "NAÏVE", [][2]int{{0, 6}}},
 		{"/err(or)?/", "err error ERR", [][2]int{{0, 3}, {4, 9}}}, // regexps are case-sensitive
 		{"/(?i)err/", "err ERR", [][2]int{{0, 3}, {4, 7}}},
 		{"/a*/", "bab", [][2]int{{1, 2}}}, // empty matches are not highlighted
@@ -80,6 +85,75 @@ func TestFoldMatcherAgainstReference(t *testing.T) {
 			if got := f.index(h); got != want {
 				t.Fatalf("index(%q, %q) = %d, want %d", h, q, got, want)
 			}
+		}
+	}
+}
+
+// TestPrefilterAgreesWithRegexp checks that the prefilter in front of
+// Unicode case-insensitive queries never rejects a line the regexp accepts.
+func TestPrefilterAgreesWithRegexp(t *testing.T) {
+	queries := []string{"é", "École", "ÉK", "sÉ", "ошибка", "Straße", "ǅ", "Σίσυφος", "ÅNGSTRÖM", "ﬀ"}
+	hays := []string{
+		"école", "ÉCOLE", "EcOlE", "ÉK", "é\u212a", "ſÉ", "SÉ", "ОШИБКА", "ошибкА", "STRASSE", "straße", "ǆ", "ǅ", "Ǆ",
+		"ΣΊΣΥΦΟΣ", "σίσυφος", "\u212bngström", "ångström", "ﬀ", "FF", "", "plain ascii line",
+	}
+	exprs := []string{
+		`(?i)timeout`, `(?i)oomkilled`, `(?i)ÉK`, `\d+ms$`, `err(or)?`, `(error|warn)`, `a{0,3}b`,
+		`(?i)(ab)+c`, `x(?i:É)y`, `ſ`, `(?i)s`, `[a-c]+`, `(?i)ошибка \d`, `^$`,
+	}
+	hays = append(hays, "TIMEOUT", "OOM\u212aILLED", "oomkilled", "12ms", "12ms ", "error", "warn", "b", "AbABc", "xÉy", "xéy", "abc")
+	type pair struct {
+		q   string
+		ref *regexp.Regexp
+	}
+	var pairs []pair
+	for _, q := range queries {
+		pairs = append(pairs, pair{q, regexp.MustCompile("(?i)" + regexp.QuoteMeta(q))})
+	}
+	for _, e := range exprs {
+		pairs = append(pairs, pair{"/" + e + "/", regexp.MustCompile(e)})
+	}
+	for _, p := range pairs {
+		q, ref := p.q, p.ref
+		m, err := compileQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hays {
+			for _, line := range []string{h, "x " + h + " y"} {
+				if got, want := m.match(line), ref.MatchString(line); got != want {
+					t.Errorf("query %q, line %q: match %v, regexp says %v", q, line, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestRequiredLiteral(t *testing.T) {
+	tests := []struct {
+		expr string
+		lit  string
+		fold bool
+	}{
+		{`timeout`, "timeout", false},
+		{`(?i)timeout`, "timeout", true},
+		{`upstream \w+ after \d+s`, "upstream ", false}, // the longest required piece
+		{`\d+ms$`, "ms", false},
+		{`(err|warn)`, "", false},
+		{`a?bcd`, "bcd", false},
+		{`(?:xyz)+`, "xyz", false},
+		{`(?:xyz)*`, "", false},
+		{`(?:xyz){2,}`, "xyz", false},
+	}
+	for _, tt := range tests {
+		re, err := syntax.Parse(tt.expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lit, fold := requiredLiteral(re)
+		same := string(lit) == tt.lit || (fold && strings.EqualFold(string(lit), tt.lit)) // folded literals come back upper-cased
+		if !same || (tt.lit != "" && fold != tt.fold) {
+			t.Errorf("requiredLiteral(%q) = %q, fold %v; want %q, %v", tt.expr, string(lit), fold, tt.lit, tt.fold)
 		}
 	}
 }
