@@ -35,7 +35,7 @@ type Options struct {
 	// at once and again after FirstStatsDelay so its first CPU figure shows
 	// quickly.
 	StatsInterval   time.Duration
-	FirstStatsDelay time.Duration // default 1 s
+	FirstStatsDelay time.Duration // default 500 ms
 	StatsWorkers    int           // default 4
 	// RelistEvery is the safety-net full re-list period (default 60 s); the
 	// events stream does the real work.
@@ -53,7 +53,9 @@ func (o *Options) defaults() {
 		o.StatsInterval = 2 * time.Second
 	}
 	if o.FirstStatsDelay <= 0 {
-		o.FirstStatsDelay = time.Second
+		// CPU% needs two samples; half a second apart is long enough for a
+		// meaningful figure and puts the first one on screen within ~1 s.
+		o.FirstStatsDelay = 500 * time.Millisecond
 	}
 	if o.StatsWorkers <= 0 {
 		o.StatsWorkers = 4

@@ -1,8 +1,9 @@
 // Command bench is dockterm's performance benchmark (`make bench`, or
 // `go run ./tools/bench`). For each N it starts N running fixture containers
-// that do a little periodic work, measures an idle baseline of the engine,
-// then runs the program under test in a detached 120x40 tmux pane for the
-// same duration and prints one line per N:
+// that do a little periodic work, runs the program under test in a detached
+// 120x40 tmux pane for -duration, measures an idle baseline of the engine of
+// the same total length (half before the run, half after, so a drift in
+// background load does not land on one side) and prints one line per N:
 //
 //   - time until the list shows (a bench container's name is on screen) and
 //     until the first CPU figure shows (a bench row holds a percentage),
@@ -182,8 +183,12 @@ func run(ctx context.Context, cfg config) (err error) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "bench: N=%d: idle baseline %v...\n", n, cfg.duration)
-		base, baseWin, err := measureIdle(ctx, cfg.duration)
+		// The baseline brackets the run, half before and half after, so a
+		// drift in the engine's background load (other users' containers)
+		// does not all land on one side.
+		half := cfg.duration / 2
+		fmt.Fprintf(os.Stderr, "bench: N=%d: idle baseline %v...\n", n, half)
+		base1, win1, err := measureIdle(ctx, half)
 		if err != nil {
 			return err
 		}
@@ -192,6 +197,16 @@ func run(ctx context.Context, cfg config) (err error) {
 		if err != nil {
 			return err
 		}
+		// Let requests the program left in flight drain before measuring idle.
+		if err := sleep(ctx, 2*time.Second); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: N=%d: idle baseline %v...\n", n, cfg.duration-half)
+		base2, win2, err := measureIdle(ctx, cfg.duration-half)
+		if err != nil {
+			return err
+		}
+		base, baseWin := base1.add(base2), win1+win2
 		r.base, r.baseWin, r.others = base, baseWin, others
 		results = append(results, r)
 		fmt.Println(r.line())

@@ -12,18 +12,19 @@ import (
 
 // result is what one N measured.
 type result struct {
-	n        int
-	listAt   time.Duration // -1: never seen
-	cpuAt    time.Duration // -1: never seen
-	window   time.Duration
-	cpuSec   float64 // program CPU seconds in the window
-	peakRSS  int64
-	bytes    int64
-	steadyBs float64 // bytes/s after both first-times (or after fast polling)
-	run      engineCost
-	base     engineCost
-	baseWin  time.Duration
-	others   int
+	n         int
+	listAt    time.Duration // -1: never seen
+	cpuAt     time.Duration // -1: never seen
+	window    time.Duration
+	cpuSec    float64 // program CPU seconds in the window
+	steadyCPU float64 // program CPU % after both first-times (or after fast polling)
+	peakRSS   int64
+	bytes     int64
+	steadyBs  float64 // bytes/s after both first-times (or after fast polling)
+	run       engineCost
+	base      engineCost
+	baseWin   time.Duration
+	others    int
 }
 
 // measureProgram runs the program under test in a fresh pane for
@@ -81,6 +82,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	var (
 		steadyFrom  time.Duration
 		steadyBytes int64
+		steadyTicks int64
 		lastScreen  string
 		lastCheck   time.Time
 	)
@@ -104,6 +106,9 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		if fast && ((r.listAt >= 0 && r.cpuAt >= 0) || at > cfg.fastFor) {
 			fast = false
 			steadyFrom, steadyBytes = at, fileSize(bytesFile)
+			if steadyTicks, err = treeTicks(pid); err != nil {
+				return r, fmt.Errorf("N=%d: program: %w", n, err)
+			}
 		}
 		if time.Since(lastCheck) > 500*time.Millisecond {
 			lastCheck = time.Now()
@@ -142,7 +147,9 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	r.cpuSec = float64(endTicks-startTicks) / clkTck
 	r.run = costBetween(engStart, engEnd)
 	if !fast && r.window > steadyFrom {
-		r.steadyBs = float64(r.bytes-steadyBytes) / (r.window - steadyFrom).Seconds()
+		steady := (r.window - steadyFrom).Seconds()
+		r.steadyBs = float64(r.bytes-steadyBytes) / steady
+		r.steadyCPU = float64(endTicks-steadyTicks) / clkTck / steady * 100
 	}
 	if screen, err := tm.capture(ctx, target); err == nil {
 		saveScreen(cfg.screens, target+"-end.txt", screen)
@@ -251,10 +258,10 @@ func (r result) line() string {
 // detail shows the raw figures behind the line, for whoever has to find out
 // what costs what.
 func (r result) detail() string {
-	return fmt.Sprintf("      s/min baseline: dockerd %.2f containerd %.2f shims %.2f (%d) | with program: dockerd %.2f containerd %.2f shims %.2f (%d) | term %d B total, %.2f KB/s steady | %d other containers running",
+	return fmt.Sprintf("      s/min baseline: dockerd %.2f containerd %.2f shims %.2f (%d) | with program: dockerd %.2f containerd %.2f shims %.2f (%d) | steady (after the first-times): CPU %.2f%%, term %.2f KB/s | term %d B total | %d other containers running",
 		perMin(r.base.dockerd, r.baseWin), perMin(r.base.containerd, r.baseWin), perMin(r.base.shims, r.baseWin), r.base.shimCount,
 		perMin(r.run.dockerd, r.window), perMin(r.run.containerd, r.window), perMin(r.run.shims, r.window), r.run.shimCount,
-		r.bytes, r.steadyBs/1000, r.others)
+		r.steadyCPU, r.steadyBs/1000, r.bytes, r.others)
 }
 
 // noiseFloor is the engine cost per minute below which a difference is

@@ -122,6 +122,15 @@ type engineCost struct {
 
 func (c engineCost) daemons() float64 { return c.dockerd + c.containerd }
 
+func (c engineCost) add(o engineCost) engineCost {
+	return engineCost{
+		dockerd:    c.dockerd + o.dockerd,
+		containerd: c.containerd + o.containerd,
+		shims:      c.shims + o.shims,
+		shimCount:  max(c.shimCount, o.shimCount),
+	}
+}
+
 // costBetween is the CPU spent between two snapshots by the processes alive
 // in both. A process that started or ended inside the window (another
 // user's container, typically) is left out rather than counted whole: the

@@ -134,6 +134,18 @@ func isControl(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
 }
 
+// nextCluster is the byte length and cell width of the first grapheme
+// cluster of s. Printable ASCII followed by ASCII is a one-cell cluster of
+// its own (no grapheme rule joins two ASCII bytes other than CR LF, which
+// prepare has removed), so mostly-ASCII lines skip the segmenter.
+func nextCluster(s string) (n, w int) {
+	if s[0] < utf8.RuneSelf && (len(s) == 1 || s[1] < utf8.RuneSelf) {
+		return 1, 1
+	}
+	cl, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+	return len(cl), w
+}
+
 // span is the part of a line shown on one screen row.
 type span struct {
 	start, end int // byte range of the line
@@ -188,7 +200,7 @@ func wrapSpans(s string, ascii bool, cw, from, to int, dst []span) []span {
 func walkRows(s string, cw int, yield func(row int, sp span) bool) {
 	row, start, w := 0, 0, 0
 	for i := 0; i < len(s); {
-		cl, cwid := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+		n, cwid := nextCluster(s[i:])
 		if w > 0 && w+cwid > cw {
 			if !yield(row, span{start: start, end: i, width: w}) {
 				return
@@ -197,7 +209,7 @@ func walkRows(s string, cw int, yield func(row int, sp span) bool) {
 			start, w = i, 0
 		}
 		w += cwid
-		i += len(cl)
+		i += n
 	}
 	yield(row, span{start: start, end: len(s), width: w})
 }
@@ -228,29 +240,29 @@ func window(s string, ascii bool, x, cw int) span {
 	}
 	col, i := 0, 0
 	for i < len(s) {
-		cl, cwid := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+		n, cwid := nextCluster(s[i:])
 		if col+cwid > x {
 			break
 		}
 		col += cwid
-		i += len(cl)
+		i += n
 	}
 	var sp span
 	if i < len(s) && col < x {
 		// A wide cluster straddles the left edge.
-		cl, cwid := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+		n, cwid := nextCluster(s[i:])
 		sp.lead = min(col+cwid-x, cw)
-		i += len(cl)
+		i += n
 	}
 	sp.start = i
 	w := sp.lead
 	for i < len(s) {
-		cl, cwid := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+		n, cwid := nextCluster(s[i:])
 		if w+cwid > cw {
 			break
 		}
 		w += cwid
-		i += len(cl)
+		i += n
 	}
 	sp.end = i
 	sp.width = w - sp.lead
