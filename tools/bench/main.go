@@ -124,6 +124,16 @@ func run(ctx context.Context, cfg config) (err error) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		return fmt.Errorf("tmux is needed: %w", err)
 	}
+	// Two benches at once would share container names, remove each other's
+	// containers and measure each other: one at a time per machine.
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "dockterm-bench.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("lock file: %w", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("another bench is running on this machine (%s is locked)", lock.Name())
+	}
 	cmd, err := resolveCmd(cfg.cmd)
 	if err != nil {
 		return err
