@@ -96,31 +96,37 @@ func BenchmarkView100k(b *testing.B) {
 	}
 }
 
-// BenchmarkViewHostile renders a screen of 16 KiB lines of wide runes, the
-// worst case for the width work (every cell a grapheme-cluster walk).
+// BenchmarkViewHostile renders a screen of 200 KB lines (cut to 16 KiB when
+// appended): wide runes, the worst case for the width work (every cell a
+// grapheme-cluster walk), and ASCII with a single accent, which makes the
+// whole line non-ASCII.
 func BenchmarkViewHostile(b *testing.B) {
-	m := New()
-	m.SetSize(160, 50)
-	line := strings.Repeat("日本語🙂e\u0301", 200<<10/16)
-	for range 60 {
-		m.Append(backend.LogLine{Text: line})
-	}
-	for _, wrap := range []bool{true, false} {
-		name := "wrap"
-		if !wrap {
-			name = "nowrap-scrolled"
+	for _, c := range []struct{ name, line string }{
+		{"wide", strings.Repeat("日本語🙂e\u0301", 200<<10/16)},
+		{"ascii-one-accent", "é" + strings.Repeat(`{"k":"v","n":12345},`, 200<<10/20)},
+	} {
+		m := New()
+		m.SetSize(160, 50)
+		for range 60 {
+			m.Append(backend.LogLine{Text: c.line})
 		}
-		b.Run(name, func(b *testing.B) {
-			m := m
-			m.SetWrap(wrap)
+		for _, wrap := range []bool{true, false} {
+			name := c.name + "/wrap"
 			if !wrap {
-				m.xoff = 5000
+				name = c.name + "/nowrap-scrolled"
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = m.View()
-			}
-		})
+			b.Run(name, func(b *testing.B) {
+				m := m
+				m.SetWrap(wrap)
+				if !wrap {
+					m.xoff = 5000
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = m.View()
+				}
+			})
+		}
 	}
 }
 

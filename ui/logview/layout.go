@@ -274,7 +274,13 @@ func cellWidth(s string, ascii bool) int {
 	if ascii {
 		return len(s)
 	}
-	return ansi.StringWidth(s)
+	w := 0
+	for i := 0; i < len(s); {
+		n, cw := nextCluster(s[i:])
+		w += cw
+		i += n
+	}
+	return w
 }
 
 // groupThousands formats n as 12,345,678.
