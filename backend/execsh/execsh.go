@@ -229,7 +229,20 @@ func (s *Session) Run() error {
 	}
 
 	outDone := make(chan error, 1)
+	outClosed := make(chan struct{})
+	// On the way out (registered after the raw-mode restore, so it runs
+	// before it): close the connection and let the output relay finish, so
+	// nothing of the session reaches the terminal once the TUI has it back.
+	// Bounded, in case the terminal itself stopped taking output.
+	defer func() {
+		resp.Close()
+		select {
+		case <-outClosed:
+		case <-time.After(time.Second):
+		}
+	}()
 	go func() {
+		defer close(outClosed)
 		defer func() {
 			if r := recover(); r != nil {
 				outDone <- fmt.Errorf("exec output relay panicked: %v", r)
