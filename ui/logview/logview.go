@@ -92,7 +92,9 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 // WithStyles sets the styles, e.g. PlainStyles() under NO_COLOR.
 func WithStyles(s Styles) Option { return func(m *Model) { m.styles = s } }
 
-// WithTimeFormat sets the time.Format layout of timestamps.
+// WithTimeFormat sets the time.Format layout of timestamps. Times are
+// formatted in their own location; convert them (e.g. with Local) before
+// Append to show another zone.
 func WithTimeFormat(layout string) Option { return func(m *Model) { m.timeFormat = layout } }
 
 // New returns an empty viewer in follow mode with wrapping on and timestamps
@@ -276,7 +278,8 @@ func (m *Model) SetTimestamps(on bool) { m.timestamps = on }
 func (m Model) XOffset() int { return m.xoff }
 
 // InputActive reports that the search input is open: every key belongs to
-// the viewer then, and the app must not treat 'q' or '?' as its own.
+// the viewer then (the app keeps only its force-quit), and the app must not
+// treat 'q' or '?' as its own.
 func (m Model) InputActive() bool { return m.inputOpen }
 
 // SearchQuery is the active query ("" when none).
@@ -328,7 +331,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.inputOpen {
 			return m.updateInput(msg)
 		}
-		return m.updateKey(msg), nil
+		return m.updateKey(msg)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -346,7 +349,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) updateKey(msg tea.KeyPressMsg) Model {
+func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
 	k := m.keys
 	ch := m.contentHeight()
 	switch {
@@ -384,7 +388,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) Model {
 		m.inputOpen = true
 		m.inputErr = ""
 		m.input.Reset()
-		m.input.Focus()
+		cmd = m.input.Focus() // nil unless Styles.Input asks for a blinking cursor
 	case key.Matches(msg, k.NextMatch):
 		m.stepMatch(+1)
 	case key.Matches(msg, k.PrevMatch):
@@ -392,7 +396,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) Model {
 	case key.Matches(msg, k.ClearSearch):
 		m.search.clear()
 	}
-	return m
+	return m, cmd
 }
 
 func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
@@ -699,11 +703,6 @@ func (m *Model) bottomSeq() uint64 {
 // contentHeight is the number of rows for lines (all but the footer).
 func (m *Model) contentHeight() int { return max(0, m.height-1) }
 
-// contentWidth is the number of cells for the text of a line.
-func (m *Model) contentWidth() int {
-	w := m.width - m.gutter
-	if m.timestamps {
-		w -= m.timeWidth + 1
-	}
-	return max(1, w)
-}
+// contentWidth is the number of cells for the text of a line; scrolling
+// and rendering must agree on it, so both take it from layout.
+func (m *Model) contentWidth() int { return m.layout().cw }

@@ -140,16 +140,16 @@ func TestHorizontalScroll(t *testing.T) {
 }
 
 func TestFollowAndPausedAppend(t *testing.T) {
-	m := newNumbered(100)
 	more := numbered(110)[100:]
 
-	following := m
+	// Copies of a Model share the line storage, so each case gets its own.
+	following := newNumbered(100)
 	following.Append(more[:3]...)
 	if got := firstRow(following); got != "line 093" {
 		t.Errorf("following: first row after append = %q, want the tail to move", got)
 	}
 
-	paused := press(t, m, "up")
+	paused := press(t, newNumbered(100), "up")
 	paused.Append(more...)
 	if got := firstRow(paused); got != "line 089" {
 		t.Errorf("paused: first row after append = %q, want the view to stay put", got)
