@@ -47,6 +47,14 @@ func (r *ring) push(e entry) (dropped bool) {
 	r.next++
 	if len(r.buf) < r.max {
 		// Still growing: start is 0 and the ring has not wrapped yet.
+		if len(r.buf) == cap(r.buf) {
+			// Double (append grows large slices by only 1.25x, which
+			// copies a filling 50k ring about twenty times), but never
+			// past the capacity.
+			nb := make([]entry, len(r.buf), min(r.max, max(2*cap(r.buf), 256)))
+			copy(nb, r.buf)
+			r.buf = nb
+		}
 		r.buf = append(r.buf, e)
 		return false
 	}
