@@ -73,7 +73,7 @@ type fileSettings struct {
 	machineStores []string
 }
 
-func loadConfig(env Env) (fileSettings, []error) {
+func loadConfig(env Env, sshc *sshConfigFile) (fileSettings, []error) {
 	p := ConfigPath(env)
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -99,7 +99,7 @@ func loadConfig(env Env) (fileSettings, []error) {
 	}
 	seen := map[string]bool{}
 	for i, raw := range cf.Endpoints {
-		ep, err := parseConfigEndpoint(raw, env, dir)
+		ep, err := parseConfigEndpoint(raw, env, dir, sshc)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("dockterm config %s: endpoint %d: %w", p, i+1, err))
 			continue
@@ -115,7 +115,7 @@ func loadConfig(env Env) (fileSettings, []error) {
 	return out, errs
 }
 
-func parseConfigEndpoint(raw json.RawMessage, env Env, dir string) (Endpoint, error) {
+func parseConfigEndpoint(raw json.RawMessage, env Env, dir string, sshc *sshConfigFile) (Endpoint, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var c configEndpoint
@@ -169,6 +169,9 @@ func parseConfigEndpoint(raw json.RawMessage, env Env, dir string) (Endpoint, er
 			ep.SSH.IdentityFiles = []string{expandPath(c.IdentityFile, env.Home, dir)}
 		}
 		ep.SSH.InsecureIgnoreHostKey = c.InsecureIgnoreHostKey
+	}
+	if err := applySSHConfig(&ep, ph, sshc, env); err != nil {
+		return Endpoint{}, fmt.Errorf("%q: %w", c.Name, err)
 	}
 	return ep, nil
 }

@@ -68,7 +68,7 @@ func readCLIConfig(dir string) (string, error) {
 
 // contexts reads every context of the store under dir. One broken context
 // is one error and never hides the others.
-func contexts(dir string, env Env) ([]Endpoint, []error) {
+func contexts(dir string, env Env, sshc *sshConfigFile) ([]Endpoint, []error) {
 	metaRoot := filepath.Join(dir, "contexts", "meta")
 	var metaFiles []string
 	err := filepath.WalkDir(metaRoot, func(p string, d fs.DirEntry, err error) error {
@@ -89,7 +89,7 @@ func contexts(dir string, env Env) ([]Endpoint, []error) {
 	}
 	var out []Endpoint
 	for _, p := range metaFiles {
-		ep, err := readContext(dir, p, env)
+		ep, err := readContext(dir, p, env, sshc)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -100,7 +100,7 @@ func contexts(dir string, env Env) ([]Endpoint, []error) {
 	return out, errs
 }
 
-func readContext(dir, metaPath string, env Env) (Endpoint, error) {
+func readContext(dir, metaPath string, env Env, sshc *sshConfigFile) (Endpoint, error) {
 	fail := func(format string, a ...any) (Endpoint, error) {
 		return Endpoint{}, fmt.Errorf("docker context %s: %s", metaPath, fmt.Sprintf(format, a...))
 	}
@@ -140,6 +140,9 @@ func readContext(dir, metaPath string, env Env) (Endpoint, error) {
 		Description: m.Metadata.Description,
 		SSH:         ph.SSH,
 		Origin:      metaPath,
+	}
+	if err := applySSHConfig(&ep, ph, sshc, env); err != nil {
+		return fail("context %q: %v", m.Name, err)
 	}
 	id := ContextID(m.Name)
 	if filepath.Base(filepath.Dir(metaPath)) != id {

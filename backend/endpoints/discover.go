@@ -17,12 +17,17 @@ func Discover(env Env) ([]Endpoint, []error) {
 	var all []Endpoint
 	var errs []error
 
-	settings, cfgErrs := loadConfig(env)
+	sshc, err := readSSHConfig(SSHConfigPath(env), env.Home)
+	if err != nil {
+		errs = append(errs, err) // what was read before the error still applies
+	}
+
+	settings, cfgErrs := loadConfig(env, sshc)
 	errs = append(errs, cfgErrs...)
 
 	all = append(all, localSockets(env)...)
 
-	envEP, hasEnv, err := fromEnv(env)
+	envEP, hasEnv, err := fromEnv(env, sshc)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -31,7 +36,7 @@ func Discover(env Env) ([]Endpoint, []error) {
 	}
 
 	cfgDir := DockerConfigDir(env)
-	ctxs, ctxErrs := contexts(cfgDir, env)
+	ctxs, ctxErrs := contexts(cfgDir, env, sshc)
 	all = append(all, ctxs...)
 	errs = append(errs, ctxErrs...)
 	currentContext, err := readCLIConfig(cfgDir)
@@ -52,8 +57,13 @@ func Discover(env Env) ([]Endpoint, []error) {
 			errs = append(errs, fmt.Errorf("command-line host: %w", err))
 			continue
 		}
-		all = append(all, Endpoint{Name: strings.TrimSpace(h), Source: SourceFlag, Host: ph.Host, SSH: ph.SSH,
-			TLS: tlsIf(ph.TLS), Origin: "command line"})
+		ep := Endpoint{Name: strings.TrimSpace(h), Source: SourceFlag, Host: ph.Host, SSH: ph.SSH,
+			TLS: tlsIf(ph.TLS), Origin: "command line"}
+		if err := applySSHConfig(&ep, ph, sshc, env); err != nil {
+			errs = append(errs, fmt.Errorf("command-line host %s: %w", h, err))
+			continue
+		}
+		all = append(all, ep)
 	}
 
 	if err := markCurrent(all, env, hasEnv, currentContext); err != nil {
@@ -100,7 +110,7 @@ func isSocket(p string) bool {
 // DOCKER_TLS_VERIFY, even "0", turns verification on; a missing file is
 // dropped). DOCKER_TLS_VERIFY without DOCKER_HOST makes the CLI talk to
 // tcp://localhost:2376, so that is an endpoint too.
-func fromEnv(env Env) (Endpoint, bool, error) {
+func fromEnv(env Env, sshc *sshConfigFile) (Endpoint, bool, error) {
 	host := env.Get("DOCKER_HOST")
 	verify := env.Get("DOCKER_TLS_VERIFY") != ""
 	tlsOn := verify || env.Get("DOCKER_TLS") != ""
@@ -124,6 +134,9 @@ func fromEnv(env Env) (Endpoint, bool, error) {
 		SSH:         ph.SSH,
 		Origin:      "DOCKER_HOST",
 		Warnings:    warnings,
+	}
+	if err := applySSHConfig(&ep, ph, sshc, env); err != nil {
+		return Endpoint{}, false, fmt.Errorf("DOCKER_HOST: %w", err)
 	}
 	if m := env.Get("DOCKER_MACHINE_NAME"); m != "" {
 		ep.Description = "DOCKER_HOST (docker-machine env " + m + ")"

@@ -172,6 +172,8 @@ type Env struct {
 	LocalSocket string
 	// ConfigFile overrides the dockterm config file path.
 	ConfigFile string
+	// SSHConfigFile overrides the OpenSSH client config (~/.ssh/config).
+	SSHConfigFile string
 	// Hosts are hosts given on the command line (-H); the first one is
 	// Current, as -H is for the docker CLI.
 	Hosts []string

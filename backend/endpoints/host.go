@@ -21,6 +21,9 @@ type ParsedHost struct {
 	Host string     // normalized URL
 	TLS  bool       // the scheme itself asks for TLS (https://)
 	SSH  *SSHConfig // for ssh:// hosts
+	// ExplicitUser and ExplicitPort say whether an ssh:// URL named them
+	// (they then beat ~/.ssh/config, as ssh -l and -p do).
+	ExplicitUser, ExplicitPort bool
 }
 
 // ParseHost normalizes a docker host the way the docker CLI reads -H and
@@ -62,11 +65,11 @@ func ParseHost(raw, defaultUser string) (ParsedHost, error) {
 		}
 		return ParsedHost{Host: "npipe://" + rest}, nil
 	case "ssh":
-		s, err := parseSSH(raw, defaultUser)
+		s, user, port, err := parseSSH(raw, defaultUser)
 		if err != nil {
 			return ParsedHost{}, err
 		}
-		return ParsedHost{Host: sshURL(*s), SSH: s}, nil
+		return ParsedHost{Host: sshURL(*s), SSH: s, ExplicitUser: user, ExplicitPort: port}, nil
 	case "fd":
 		return ParsedHost{}, fmt.Errorf("invalid host %q: fd:// is only meaningful for a daemon, not a client", raw)
 	default:
@@ -103,37 +106,37 @@ func parseTCP(rest string, defPort int) (string, error) {
 
 // parseSSH applies docker/cli's connhelper rules: no password, no query or
 // fragment, a host is required.
-func parseSSH(raw, defaultUser string) (*SSHConfig, error) {
+func parseSSH(raw, defaultUser string) (s *SSHConfig, explicitUser, explicitPort bool, err error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid SSH URL %q: %w", raw, err)
+		return nil, false, false, fmt.Errorf("invalid SSH URL %q: %w", raw, err)
 	}
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
-			return nil, fmt.Errorf("invalid SSH URL %q: plain-text password is not supported", redact(u))
+			return nil, false, false, fmt.Errorf("invalid SSH URL %q: plain-text password is not supported", redact(u))
 		}
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("invalid SSH URL %q: query and fragment are not supported", raw)
+		return nil, false, false, fmt.Errorf("invalid SSH URL %q: query and fragment are not supported", raw)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("invalid SSH URL %q: hostname is empty", raw)
+		return nil, false, false, fmt.Errorf("invalid SSH URL %q: hostname is empty", raw)
 	}
-	s := &SSHConfig{Host: u.Hostname(), Port: 22, Socket: DefaultSocket, User: defaultUser}
+	s = &SSHConfig{Host: u.Hostname(), Port: 22, Socket: DefaultSocket, User: defaultUser}
 	if u.User != nil && u.User.Username() != "" {
-		s.User = u.User.Username()
+		s.User, explicitUser = u.User.Username(), true
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n <= 0 || n > 65535 {
-			return nil, fmt.Errorf("invalid SSH URL %q: bad port %q", raw, p)
+			return nil, false, false, fmt.Errorf("invalid SSH URL %q: bad port %q", raw, p)
 		}
-		s.Port = n
+		s.Port, explicitPort = n, true
 	}
 	if u.Path != "" && u.Path != "/" {
 		s.Socket = path.Clean(u.Path)
 	}
-	return s, nil
+	return s, explicitUser, explicitPort, nil
 }
 
 func redact(u *url.URL) string {
