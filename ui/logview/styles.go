@@ -21,7 +21,7 @@ type Styles struct {
 	CurrentMatch lipgloss.Style // matches on the line n/N jumped to
 	Notice       lipgloss.Style // "N older lines dropped", "(no log lines)"
 	Status       lipgloss.Style // the footer line as a whole
-	StatusError  lipgloss.Style // a bad regexp in the footer
+	StatusError  lipgloss.Style // why a query cannot run, above the open input
 
 	// StderrGlyph marks stderr lines in the gutter; StdoutGlyph (usually a
 	// space) marks stdout lines. The gutter is as wide as the wider one plus
