@@ -143,13 +143,15 @@ func TestTriageLoop(t *testing.T) {
 	cname := strings.TrimPrefix(info.Name, "/")
 
 	p := startPane(t, 120, 40, append(dockerHostEnv(), "TERM=xterm-256color"), bin)
-	p.waitText(cname[:16])
+	p.waitText("NAME")
 
-	// Filter the list down to our container and open its logs.
+	// Filter the list down to our container (the engine may hold many
+	// others) and open its logs.
 	p.keys("/")
 	p.literal(cname)
 	p.keys("Enter")
 	p.waitText("filter: " + cname)
+	p.waitText(cname[:16])
 	s := p.screen()
 	if strings.Contains(s, "needle") {
 		t.Fatalf("filter left other containers:\n%s", s)
@@ -196,10 +198,12 @@ func TestHostileLogsDoNotReachTerminal(t *testing.T) {
 	}
 	cname := strings.TrimPrefix(info.Name, "/")
 	p := startPane(t, 100, 30, append(dockerHostEnv(), "TERM=xterm-256color"), bin)
-	p.waitText(cname[:16])
+	p.waitText("NAME")
 	p.keys("/")
 	p.literal(cname)
-	p.keys("Enter", "l")
+	p.keys("Enter")
+	p.waitText(cname[:16])
+	p.keys("l")
 	p.waitText("› logs")
 	time.Sleep(1500 * time.Millisecond) // let hostile lines stream
 	title := strings.TrimSpace(p.tmux("display-message", "-p", "-t", p.session, "#{pane_title}"))
