@@ -11,6 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dockterm/dockterm/backend"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -366,5 +368,19 @@ func TestTinyAndResize(t *testing.T) {
 	for _, sz := range [][2]int{{20, 5}, {200, 60}, {1, 1}, {80, 24}} {
 		a.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		checkFrame(t, screen(a), sz[0], sz[1])
+	}
+}
+
+func TestDisconnectedShownWithDataAge(t *testing.T) {
+	a, f := newTestApp(t, 120, 30, false)
+	f.snap.State = backend.ConnDisconnected
+	f.snap.Err = "engine local: events: EOF (reconnecting)"
+	f.snap.Updated = fakeNow.Add(-42 * time.Second)
+	a.Update(engineChangedMsg{engine: f.ID()})
+	s := screen(a)
+	for _, want := range []string{"DISCONNECTED", "data 42s old", "events: EOF", "shop-web-1"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
 	}
 }

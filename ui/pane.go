@@ -46,7 +46,7 @@ func (p *pane) SetLines(lines []string) {
 	}
 	p.m.Append(ll...)
 	p.m.SetFollow(false)
-	p.m, _ = p.m.Update(tea.KeyPressMsg{Code: tea.KeyHome})
+	p.m.GotoTop()
 }
 
 func (p *pane) Update(msg tea.Msg) tea.Cmd {
