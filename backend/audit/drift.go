@@ -126,13 +126,15 @@ func BuildBaseline(imageID string, diffs [][]container.FilesystemChange, stored 
 	return b
 }
 
+// mergeKinds unions two kind sets, in the canonical order A, C, D.
 func mergeKinds(a, b string) string {
-	for _, r := range b {
-		if !strings.ContainsRune(a, r) {
-			a += string(r)
+	out := ""
+	for _, k := range "ACD" {
+		if strings.ContainsRune(a, k) || strings.ContainsRune(b, k) {
+			out += string(k)
 		}
 	}
-	return a
+	return out
 }
 
 // defaultChurn are paths that runtimes write everywhere (JVM perf data).

@@ -352,8 +352,7 @@ func neededCaps(x *ctr, h *HardenedCommand) []string {
 	}
 	if isRootUser(x.cfg.User) {
 		if x.top != nil && len(x.top.users()) > 1 {
-			set["SETUID"], set["SETGID"] = true, true
-			h.Notes = append(h.Notes, "SETUID/SETGID kept: its processes switch users ("+strings.Join(x.top.users(), ", ")+")")
+			set["SETUID"], set["SETGID"] = true, true // it switches users itself (see hardenUser's note)
 		} else {
 			h.Notes = append(h.Notes, "it runs as root: if it fails with EPERM, add back what it needs among CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID")
 		}
@@ -398,20 +397,24 @@ func hardenUser(x *ctr, h *HardenedCommand) {
 		h.Notes = append(h.Notes, "--user "+x.img.Inspect.Config.User+" is the image's own user, which this container overrode with root")
 		return
 	}
-	if x.top != nil {
+	if x.top != nil && len(x.top.procs) > 0 && len(x.top.rootProcs()) == 0 {
+		// The gosu/su-exec pattern: the entrypoint starts as root, sets up
+		// and execs the service as one unprivileged UID.
 		var numeric []string
 		for _, uid := range x.top.users() {
-			if !isRootUID(uid) {
-				if _, err := strconv.Atoi(uid); err == nil {
-					numeric = append(numeric, uid)
-				}
+			if _, err := strconv.Atoi(uid); err == nil {
+				numeric = append(numeric, uid)
 			}
 		}
 		if len(numeric) == 1 {
 			h.Args = append(h.Args, "--user", numeric[0])
-			h.Notes = append(h.Notes, "--user "+numeric[0]+" is the UID its processes already run as; the entrypoint may need root for set-up, so test it")
+			h.Notes = append(h.Notes, "--user "+numeric[0]+" is the UID its processes already run as; its entrypoint may need root for set-up (chown of data dirs), so test it")
 			return
 		}
+	}
+	if x.top != nil && len(x.top.users()) > 1 {
+		h.Notes = append(h.Notes, "it starts as root and drops to "+strings.Join(x.top.users(), ", ")+" itself: kept as root with SETUID/SETGID; --user works only if the image supports starting unprivileged")
+		return
 	}
 	h.Notes = append(h.Notes, "it runs as root and the image names no other user: add one in the Dockerfile (RUN useradd -r -u 10001 app; USER 10001) and run with --user 10001")
 }

@@ -494,7 +494,9 @@ var ruleCases = []ruleCase{
 	fail("CIS-5.15", "on-failure:10", SevLow, "on-failure:10", func(w *world) {
 		w.hc().RestartPolicy = container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 10}
 	}),
-	pass("CIS-5.15", "on-failure:5", func(w *world) { w.hc().RestartPolicy = container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 5} }),
+	pass("CIS-5.15", "on-failure:5", func(w *world) {
+		w.hc().RestartPolicy = container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 5}
+	}),
 	pass("CIS-5.15", "always (MaximumRetryCount is 0 by design, moby #10809)", func(w *world) { w.hc().RestartPolicy = container.RestartPolicy{Name: "always"} }),
 
 	fail("CIS-5.16", "pid host", SevHigh, "PidMode=host", func(w *world) { w.hc().PidMode = "host" }),
