@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"path"
 	"strconv"
@@ -89,6 +90,9 @@ func parseTCP(rest string, defPort int) (string, error) {
 	if host == "" {
 		host = "localhost"
 	}
+	if err := checkHostname(host); err != nil {
+		return "", fmt.Errorf("invalid host %q: %w", rest, err)
+	}
 	port := defPort
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
@@ -101,7 +105,9 @@ func parseTCP(rest string, defPort int) (string, error) {
 	if p == "/" {
 		p = ""
 	}
-	return "tcp://" + joinHostPort(strings.ToLower(host), port) + p, nil
+	// url.URL re-escapes what needs it (an IPv6 zone's "%" as "%25"), as
+	// the docker client parses the host as a URL again.
+	return (&url.URL{Scheme: "tcp", Host: joinHostPort(strings.ToLower(host), port), Path: p}).String(), nil
 }
 
 // parseSSH applies docker/cli's connhelper rules: no password, no query or
@@ -122,6 +128,9 @@ func parseSSH(raw, defaultUser string) (s *SSHConfig, explicitUser, explicitPort
 	if u.Hostname() == "" {
 		return nil, false, false, fmt.Errorf("invalid SSH URL %q: hostname is empty", raw)
 	}
+	if err := checkHostname(u.Hostname()); err != nil {
+		return nil, false, false, fmt.Errorf("invalid SSH URL %q: %w", raw, err)
+	}
 	s = &SSHConfig{Host: u.Hostname(), Port: 22, Socket: DefaultSocket, User: defaultUser}
 	if u.User != nil && u.User.Username() != "" {
 		s.User, explicitUser = u.User.Username(), true
@@ -133,10 +142,35 @@ func parseSSH(raw, defaultUser string) (s *SSHConfig, explicitUser, explicitPort
 		}
 		s.Port, explicitPort = n, true
 	}
-	if u.Path != "" && u.Path != "/" {
-		s.Socket = path.Clean(u.Path)
+	if c := path.Clean(u.Path); u.Path != "" && c != "/" {
+		s.Socket = c
 	}
 	return s, explicitUser, explicitPort, nil
+}
+
+// checkHostname rejects what url.Parse lets through but cannot be dialed or
+// does not survive a round trip through the docker client's URL parsing:
+// a colon outside an IPv6 literal ("::1" without brackets), characters that
+// are not in hostnames (IDN names must be given in punycode), odd zones.
+func checkHostname(h string) error {
+	if strings.Contains(h, ":") {
+		if _, err := netip.ParseAddr(h); err != nil {
+			return fmt.Errorf("%q is not a hostname or IP address (IPv6 addresses go in brackets)", h)
+		}
+		_, zone, _ := strings.Cut(h, "%")
+		if strings.IndexFunc(zone, func(r rune) bool { return !hostRune(r) }) >= 0 {
+			return fmt.Errorf("invalid IPv6 zone %q", zone)
+		}
+		return nil
+	}
+	if i := strings.IndexFunc(h, func(r rune) bool { return !hostRune(r) }); i >= 0 {
+		return fmt.Errorf("invalid character %q in host name %q", h[i], h)
+	}
+	return nil
+}
+
+func hostRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
 }
 
 func redact(u *url.URL) string {

@@ -17,9 +17,11 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/client"
+	"github.com/docker/docker/pkg/stdcopy"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/dockterm/dockterm/backend/endpoints"
+	"github.com/dockterm/dockterm/internal/testengine"
 )
 
 // The engine is 20.10: API 1.41 is what negotiation must settle on.
@@ -581,5 +583,53 @@ func TestDefaultOptions(t *testing.T) {
 		strings.Join(o.IdentityFiles, ",") != strings.Join(want.IdentityFiles, ",") ||
 		o.KeepAlive != want.KeepAlive || o.IdleTimeout != want.IdleTimeout || o.PingTimeout != want.PingTimeout {
 		t.Errorf("DefaultOptions = %+v", o)
+	}
+}
+
+// exec and attach hijack the HTTP connection (the docker client dials it
+// itself, outside the HTTP transport): they must work over every transport.
+func TestExecOverEveryTransport(t *testing.T) {
+	requireEngine(t)
+	id := testengine.Run(t, testengine.RunOpts{Name: "hijack"})
+
+	pk := newPKI(t, []net.IP{net.IPv4(127, 0, 0, 1)}, nil)
+	tlsSrv := startTLSEngine(t, pk)
+	s := newSSHSetup(t)
+	tests := []struct {
+		name string
+		ep   endpoints.Endpoint
+		opts Options
+	}{
+		{"unix", endpoints.Endpoint{Name: "local", Host: "unix://" + engineSocket}, Options{}},
+		{"tls", endpoints.Endpoint{Name: "tls", Host: "tcp://" + tlsSrv.Listener.Addr().String(),
+			TLS: &endpoints.TLSConfig{CA: pk.caFile, Cert: pk.certFile, Key: pk.keyFile}}, Options{}},
+		{"ssh", s.ep, s.opts},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cli, err := Dial(ctx(t), tc.ep, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cli.Close()
+			ex, err := cli.ContainerExecCreate(ctx(t), id, container.ExecOptions{
+				Cmd: []string{"echo", "hijack-" + tc.name}, AttachStdout: true, AttachStderr: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			att, err := cli.ContainerExecAttach(ctx(t), ex.ID, container.ExecAttachOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer att.Close()
+			var out, errOut strings.Builder
+			if _, err := stdcopy.StdCopy(&out, &errOut, att.Reader); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != "hijack-"+tc.name+"\n" {
+				t.Errorf("exec output %q, stderr %q", out.String(), errOut.String())
+			}
+		})
 	}
 }
