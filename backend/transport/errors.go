@@ -20,7 +20,7 @@ import (
 // classify turns a failure into an *Error with the step that failed and
 // advice that fits the endpoint's kind. known is false when it recognized
 // nothing in particular.
-func classify(ep endpoints.Endpoint, err error, opts Options) (e *Error, known bool) {
+func classify(ep endpoints.Endpoint, err error) (e *Error, known bool) {
 	e = &Error{Endpoint: ep.Name, Host: ep.Host, Step: "connect", Err: err}
 	known = true
 	scheme := ep.Scheme()
@@ -45,6 +45,11 @@ func classify(ep endpoints.Endpoint, err error, opts Options) (e *Error, known b
 	switch {
 	case errors.Is(err, context.Canceled):
 		e.Hint = ""
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+		if errors.As(err, &tlsErr) {
+			e.Step = "tls"
+		}
+		e.Hint = fmt.Sprintf("no answer from %s in time: host down, firewall, wrong address, or not a Docker engine", target)
 	case errors.As(err, &hke):
 		e.Step = "host key"
 		if hke.Unknown() {
@@ -94,8 +99,6 @@ func classify(ep endpoints.Endpoint, err error, opts Options) (e *Error, known b
 		e.Hint = target + " does not exist: is dockerd running here? (a rootless engine listens on $XDG_RUNTIME_DIR/docker.sock)"
 	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EACCES):
 		e.Hint = "permission denied on " + target + ": add your user to the docker group (then log in again), or run as root"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		e.Hint = fmt.Sprintf("no answer from %s within %s: host down, firewall, or wrong address", target, opts.ConnectTimeout)
 	case scheme == "ssh":
 		e.Step = "ssh"
 		known = false

@@ -224,7 +224,7 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 	cancel()
 	if err != nil {
 		sshc.Close()
-		e, _ := classify(ep, err, opts)
+		e, _ := classify(ep, err)
 		return nil, e
 	}
 	conn.Close()
@@ -256,7 +256,7 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 		sshc.Close()
 		// TLS 1.3 servers reject a client certificate after the handshake,
 		// so that shows up here rather than in the probe.
-		if e, known := classify(ep, err, opts); known && !errors.Is(err, context.Canceled) {
+		if e, known := classify(ep, err); known && !errors.Is(err, context.Canceled) {
 			return nil, e
 		}
 		return nil, fail("ping", err, "the engine was reached but did not answer the API ping; is it a Docker engine, and healthy?")

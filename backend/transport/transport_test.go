@@ -633,3 +633,63 @@ func TestExecOverEveryTransport(t *testing.T) {
 		})
 	}
 }
+
+// blackhole accepts TCP connections and never says a word, like a host
+// behind a firewall that drops after the SYN-ACK or a hung sshd.
+func blackhole(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return l.Addr().String()
+}
+
+func TestDialGivesUp(t *testing.T) {
+	hole := blackhole(t)
+	port := mustPort(t, hole)
+	pk := newPKI(t, []net.IP{net.IPv4(127, 0, 0, 1)}, nil)
+	sshEP := endpoints.Endpoint{Name: "hung", Host: "ssh://op@" + hole + "/var/run/docker.sock",
+		SSH: &endpoints.SSHConfig{User: "op", Host: "127.0.0.1", Port: port, Socket: engineSocket}}
+	key, _ := clientKey(t)
+	tlsEP := endpoints.Endpoint{Name: "hung", Host: "tcp://" + hole, TLS: &endpoints.TLSConfig{CA: pk.caFile, Cert: pk.certFile, Key: pk.keyFile}}
+	plainEP := endpoints.Endpoint{Name: "hung", Host: "tcp://" + hole}
+
+	for _, ep := range []endpoints.Endpoint{sshEP, tlsEP, plainEP} {
+		t.Run("silent "+ep.Scheme()+" tls="+strconv.FormatBool(ep.TLS != nil), func(t *testing.T) {
+			_, err := Dial(ctx(t), ep, Options{ConnectTimeout: 200 * time.Millisecond, PingTimeout: 300 * time.Millisecond, IdentityFiles: []string{key}})
+			var te *Error
+			if !errors.As(err, &te) || !strings.Contains(err.Error(), "no answer from") {
+				t.Errorf("err = %v, want a timeout with a hint", err)
+			}
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		c, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := Dial(c, sshEP, Options{IdentityFiles: []string{key}})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+}
