@@ -22,8 +22,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/endpoints"
 	"github.com/dockterm/dockterm/backend/engine"
 	"github.com/dockterm/dockterm/backend/execsh"
+	"github.com/dockterm/dockterm/backend/sanitize"
+	"github.com/dockterm/dockterm/backend/transport"
 	"github.com/dockterm/dockterm/ui"
 )
 
@@ -33,7 +36,8 @@ var version = "dev"
 const usage = `dockterm: a terminal console for Docker engines.
 
 Usage:
-  dockterm [flags]          open the console on the local engine (or DOCKER_HOST)
+  dockterm [flags]          open the console on an engine (by default the one the docker CLI would use)
+  dockterm --engines        list every engine dockterm can find
 
 Flags:
 `
@@ -46,7 +50,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dockterm", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	readOnly := fs.Bool("read-only", false, "forbid every action that changes an engine (they are not even bound)")
-	host := fs.String("H", "", "engine to connect to (unix:///path, tcp://host:port, ssh://user@host); default $DOCKER_HOST or the local socket")
+	host := fs.String("H", "", "engine to connect to (unix:///path, tcp://host:port, ssh://user@host); default as the docker CLI: $DOCKER_HOST, $DOCKER_CONTEXT, the current context, the local socket")
+	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
+	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -67,28 +73,64 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if err := runUI(*host, *readOnly); err != nil {
+	env := endpoints.FromOS()
+	if *host != "" {
+		env.Hosts = []string{*host}
+	}
+	eps, discoveryErrs := endpoints.Discover(env)
+	if *listEngines {
+		printEngines(stdout, eps, discoveryErrs)
+		return 0
+	}
+	ep, err := pickEndpoint(eps, *engineName)
+	if err != nil {
+		fmt.Fprintln(stderr, "dockterm:", err)
+		return 2
+	}
+	if err := runUI(env, ep, *readOnly); err != nil {
 		fmt.Fprintln(stderr, "dockterm:", err)
 		return 1
 	}
 	return 0
 }
 
-func newClient(host string) (*client.Client, string, error) {
-	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
-	name := "local"
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		name = h
+// pickEndpoint chooses the engine to open: the one named, else the one the
+// docker CLI would use.
+func pickEndpoint(eps []endpoints.Endpoint, name string) (endpoints.Endpoint, error) {
+	var names []string
+	for _, ep := range eps {
+		if name != "" && ep.Name == name {
+			return ep, nil
+		}
+		if name == "" && ep.Current {
+			return ep, nil
+		}
+		names = append(names, ep.Name)
 	}
-	if host != "" {
-		opts = append(opts, client.WithHost(host))
-		name = host
+	if name != "" {
+		return endpoints.Endpoint{}, fmt.Errorf("no engine named %q; known: %s (dockterm --engines)", name, strings.Join(names, ", "))
 	}
-	cli, err := client.NewClientWithOpts(opts...)
-	if err != nil {
-		return nil, "", fmt.Errorf("engine client: %w", err)
+	if len(eps) > 0 {
+		return eps[0], nil
 	}
-	return cli, name, nil
+	return endpoints.Endpoint{Name: "local", Source: endpoints.SourceLocal, Host: "unix://" + endpoints.DefaultSocket}, nil
+}
+
+func printEngines(w io.Writer, eps []endpoints.Endpoint, errs []error) {
+	for _, ep := range eps {
+		mark := " "
+		if ep.Current {
+			mark = "*"
+		}
+		fmt.Fprintf(w, "%s %-20s %-8s %s", mark, sanitize.String(ep.Name), ep.Source, sanitize.String(ep.Host))
+		if bad := ep.Insecure(); len(bad) > 0 {
+			fmt.Fprintf(w, "  INSECURE: %s", sanitize.String(strings.Join(bad, "; ")))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, err := range errs {
+		fmt.Fprintf(w, "! %s\n", sanitize.String(err.Error()))
+	}
 }
 
 // plainTerminal reports terminals that cannot draw box and block glyphs.
@@ -100,21 +142,29 @@ func plainTerminal(termName string) bool {
 	return false
 }
 
-func runUI(host string, readOnly bool) error {
+func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
 		return errors.New("needs a terminal (run it in an interactive shell)")
 	}
-	cli, name, err := newClient(host)
-	if err != nil {
-		return err
-	}
-	defer cli.Close()
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	eng := engine.New(backend.EngineID(name), name, cli, engine.Options{})
+	topts := transport.DefaultOptions(env)
+	topts.SkipPing = true // the engine pings, and retries while the engine is down
+	var insecure []string
+	topts.Warn = func(_, msg string) { insecure = append(insecure, msg) }
+	// The engine dials (and re-dials) itself, so an engine that is down at
+	// start shows as disconnected and is picked up when it comes back.
+	dial := func(ctx context.Context) (client.APIClient, error) {
+		return transport.Dial(ctx, ep, topts)
+	}
+	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{})
 	eng.Start(ctx)
+	defer func() {
+		if cli, err := eng.Client(); err == nil {
+			cli.Close()
+		}
+	}()
 
 	termName := os.Getenv("TERM")
 	_, noColor := os.LookupEnv("NO_COLOR")
@@ -122,14 +172,18 @@ func runUI(host string, readOnly bool) error {
 	app := ui.NewApp(common, ui.Options{
 		ReadOnly: readOnly,
 		Plain:    noColor || plainTerminal(termName),
-		Exec: func(e ui.Engine, id string) tea.ExecCommand {
-			return execsh.New(cli, id, nil, execsh.Options{})
+		Exec: func(_ ui.Engine, id string) (tea.ExecCommand, error) {
+			cli, err := eng.Client()
+			if err != nil {
+				return nil, err
+			}
+			return execsh.New(cli, id, nil, execsh.Options{}), nil
 		},
 	})
 
 	p := tea.NewProgram(app, tea.WithContext(ctx))
 	go watchTerminal(ctx, p)
-	_, err = p.Run()
+	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
 		return nil
 	}

@@ -37,7 +37,7 @@ type Engine interface {
 // ExecFunc builds the command that runs an interactive shell in a container;
 // the UI hands it to tea.Exec, which suspends the TUI while it runs. main
 // wires it to backend/execsh so that the backend need not import bubbletea.
-type ExecFunc func(e Engine, containerID string) tea.ExecCommand
+type ExecFunc func(e Engine, containerID string) (tea.ExecCommand, error)
 
 // Common is the context every component shares: size, styles, keys and the
 // engine in focus. One value, owned by the root model, passed by pointer.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -194,7 +193,11 @@ func containerKey(cm *Common, msg tea.KeyPressMsg, ct backend.Container) tea.Cmd
 		if ct.State != "running" {
 			return flash("exec needs a running container; " + ct.Name + " is " + ct.State)
 		}
-		return tea.Exec(cm.Exec(cm.Engine, ct.ID), func(err error) tea.Msg {
+		c, err := cm.Exec(cm.Engine, ct.ID)
+		if err != nil {
+			return flash("exec in " + ct.Name + ": " + err.Error())
+		}
+		return tea.Exec(c, func(err error) tea.Msg {
 			return execDoneMsg{name: ct.Name, err: err}
 		})
 	case key.Matches(msg, k.Start):
@@ -512,5 +515,3 @@ func counts(s engine.Snapshot) (running, total int) {
 	}
 	return running, len(s.Containers)
 }
-
-var _ = strings.TrimSpace

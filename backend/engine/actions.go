@@ -31,26 +31,29 @@ const (
 // is why the UI confirms it and names the container.
 func (e *Engine) Do(ctx context.Context, id string, a Action) error {
 	// Stop/restart can legitimately take the whole grace period.
+	cli, err := e.Client()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", a, shortID(id), err)
+	}
 	cctx, cancel := context.WithTimeout(ctx, e.opts.CallTimeout+15e9)
 	defer cancel()
-	var err error
 	switch a {
 	case ActStart:
-		err = e.cli.ContainerStart(cctx, id, container.StartOptions{})
+		err = cli.ContainerStart(cctx, id, container.StartOptions{})
 	case ActStop:
-		err = e.cli.ContainerStop(cctx, id, container.StopOptions{})
+		err = cli.ContainerStop(cctx, id, container.StopOptions{})
 	case ActRestart:
-		err = e.cli.ContainerRestart(cctx, id, container.StopOptions{})
+		err = cli.ContainerRestart(cctx, id, container.StopOptions{})
 	case ActKill:
-		err = e.cli.ContainerKill(cctx, id, "KILL")
+		err = cli.ContainerKill(cctx, id, "KILL")
 	case ActPause:
-		err = e.cli.ContainerPause(cctx, id)
+		err = cli.ContainerPause(cctx, id)
 	case ActUnpause:
-		err = e.cli.ContainerUnpause(cctx, id)
+		err = cli.ContainerUnpause(cctx, id)
 	case ActRemove:
-		err = e.cli.ContainerRemove(cctx, id, container.RemoveOptions{Force: true})
+		err = cli.ContainerRemove(cctx, id, container.RemoveOptions{Force: true})
 	case ActRemoveVolumes:
-		err = e.cli.ContainerRemove(cctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		err = cli.ContainerRemove(cctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	default:
 		err = fmt.Errorf("unknown action %q", a)
 	}
@@ -62,9 +65,13 @@ func (e *Engine) Do(ctx context.Context, id string, a Action) error {
 
 // Inspect returns the detail read model, secrets masked in the default view.
 func (e *Engine) Inspect(ctx context.Context, id string) (backend.ContainerDetail, error) {
+	cli, err := e.Client()
+	if err != nil {
+		return backend.ContainerDetail{}, fmt.Errorf("inspect %s: %w", shortID(id), err)
+	}
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	j, err := e.cli.ContainerInspect(cctx, id)
+	j, err := cli.ContainerInspect(cctx, id)
 	if err != nil {
 		return backend.ContainerDetail{}, fmt.Errorf("inspect %s: %w", shortID(id), err)
 	}
@@ -77,9 +84,13 @@ func (e *Engine) Inspect(ctx context.Context, id string) (backend.ContainerDetai
 
 // Top lists the container's processes (`docker top`).
 func (e *Engine) Top(ctx context.Context, id string) (backend.TopResult, error) {
+	cli, err := e.Client()
+	if err != nil {
+		return backend.TopResult{}, fmt.Errorf("top %s: %w", shortID(id), err)
+	}
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	t, err := e.cli.ContainerTop(cctx, id, nil)
+	t, err := cli.ContainerTop(cctx, id, nil)
 	if err != nil {
 		return backend.TopResult{}, fmt.Errorf("top %s: %w", shortID(id), err)
 	}
@@ -99,9 +110,13 @@ func (e *Engine) Top(ctx context.Context, id string) (backend.TopResult, error) 
 
 // Diff lists what changed in the container's filesystem (`docker diff`).
 func (e *Engine) Diff(ctx context.Context, id string) ([]backend.Change, error) {
+	cli, err := e.Client()
+	if err != nil {
+		return nil, fmt.Errorf("diff %s: %w", shortID(id), err)
+	}
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	changes, err := e.cli.ContainerDiff(cctx, id)
+	changes, err := cli.ContainerDiff(cctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s: %w", shortID(id), err)
 	}

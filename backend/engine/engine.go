@@ -91,12 +91,14 @@ type Snapshot struct {
 type Engine struct {
 	id   backend.EngineID
 	name string
-	cli  client.APIClient
+	host string
+	dial Dialer
 	opts Options
 
 	changed chan struct{}
 
 	mu         sync.Mutex
+	cli        client.APIClient // nil until the first successful dial
 	info       backend.EngineInfo
 	state      backend.ConnState
 	err        string
@@ -111,13 +113,30 @@ type Engine struct {
 	oneShot    bool // engine supports one-shot stats (API >= 1.41)
 }
 
+// Dialer makes the engine's client. The engine calls it when it connects and
+// again after a failed attempt, so an engine that is down at start shows as
+// disconnected and is picked up when it comes back.
+type Dialer func(ctx context.Context) (client.APIClient, error)
+
+// ErrNotConnected is returned by calls made before the engine was reached.
+var ErrNotConnected = errors.New("not connected to the engine")
+
 // New wraps a docker client. It does no I/O.
 func New(id backend.EngineID, name string, cli client.APIClient, opts Options) *Engine {
+	e := NewDialer(id, name, cli.DaemonHost(), func(context.Context) (client.APIClient, error) { return cli, nil }, opts)
+	e.cli = cli
+	return e
+}
+
+// NewDialer is New for a client made on demand. host is shown until the
+// first connection. It does no I/O.
+func NewDialer(id backend.EngineID, name, host string, dial Dialer, opts Options) *Engine {
 	opts.defaults()
 	e := &Engine{
 		id:         id,
 		name:       name,
-		cli:        cli,
+		host:       host,
+		dial:       dial,
 		opts:       opts,
 		changed:    make(chan struct{}, 1),
 		state:      backend.ConnConnecting,
@@ -125,7 +144,7 @@ func New(id backend.EngineID, name string, cli client.APIClient, opts Options) *
 		stats:      map[string]backend.Stats{},
 		eventSubs:  map[chan backend.Event]struct{}{},
 	}
-	e.info = backend.EngineInfo{ID: id, Name: name, Host: cli.DaemonHost()}
+	e.info = backend.EngineInfo{ID: id, Name: sanitize.String(name), Host: sanitize.String(host)}
 	e.sampler = newSampler(e)
 	return e
 }
@@ -134,8 +153,15 @@ func New(id backend.EngineID, name string, cli client.APIClient, opts Options) *
 func (e *Engine) ID() backend.EngineID { return e.id }
 
 // Client exposes the docker client to sibling backend packages (exec,
-// audit). The UI must not use it.
-func (e *Engine) Client() client.APIClient { return e.cli }
+// audit). The UI must not use it. It fails before the first connection.
+func (e *Engine) Client() (client.APIClient, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cli == nil {
+		return nil, ErrNotConnected
+	}
+	return e.cli, nil
+}
 
 // Changed receives a value whenever the snapshot changed. It has one slot so
 // bursts coalesce.
@@ -238,7 +264,19 @@ func (e *Engine) run(ctx context.Context) {
 // apply events until the stream fails. connected reports whether it got as
 // far as a listing.
 func (e *Engine) session(ctx context.Context) (connected bool, err error) {
-	if err := e.identify(ctx); err != nil {
+	cli, err := e.Client()
+	if err != nil {
+		dctx, cancel := e.call(ctx)
+		cli, err = e.dial(dctx)
+		cancel()
+		if err != nil {
+			return false, err
+		}
+		e.mu.Lock()
+		e.cli = cli
+		e.mu.Unlock()
+	}
+	if err := e.identify(ctx, cli); err != nil {
 		return false, err
 	}
 	// Subscribe before listing so nothing that happens in between is lost;
@@ -247,8 +285,8 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	defer cancel()
 	// All event types feed the events view; only container events touch
 	// the cache.
-	msgs, errs := e.cli.Events(sctx, events.ListOptions{})
-	if err := e.relist(ctx); err != nil {
+	msgs, errs := cli.Events(sctx, events.ListOptions{})
+	if err := e.relist(ctx, cli); err != nil {
 		return false, err
 	}
 	e.setState(backend.ConnConnected)
@@ -298,11 +336,11 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 				ids = append(ids, id)
 			}
 			clear(dirty)
-			if err := e.refresh(ctx, ids); err != nil {
+			if err := e.refresh(ctx, cli, ids); err != nil {
 				e.setErr(err)
 			}
 		case <-relist.C:
-			if err := e.relist(ctx); err != nil {
+			if err := e.relist(ctx, cli); err != nil {
 				return true, err
 			}
 		}
@@ -326,28 +364,28 @@ func relevant(a events.Action) bool {
 	return true
 }
 
-func (e *Engine) identify(ctx context.Context) error {
+func (e *Engine) identify(ctx context.Context, cli client.APIClient) error {
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	if _, err := e.cli.Ping(cctx); err != nil {
+	if _, err := cli.Ping(cctx); err != nil {
 		return fmt.Errorf("ping: %w", err)
 	}
-	if n, ok := e.cli.(interface{ NegotiateAPIVersion(context.Context) }); ok {
+	if n, ok := cli.(interface{ NegotiateAPIVersion(context.Context) }); ok {
 		n.NegotiateAPIVersion(cctx)
 	}
-	v, err := e.cli.ServerVersion(cctx)
+	v, err := cli.ServerVersion(cctx)
 	if err != nil {
 		return fmt.Errorf("version: %w", err)
 	}
-	info, err := e.cli.Info(cctx)
+	info, err := cli.Info(cctx)
 	if err != nil {
 		return fmt.Errorf("info: %w", err)
 	}
-	api := e.cli.ClientVersion()
+	api := cli.ClientVersion()
 	ei := backend.EngineInfo{
 		ID:            e.id,
 		Name:          sanitize.String(e.name),
-		Host:          sanitize.String(e.cli.DaemonHost()),
+		Host:          sanitize.String(cli.DaemonHost()),
 		ServerVersion: sanitize.String(v.Version),
 		APIVersion:    sanitize.String(api),
 		OS:            sanitize.String(info.OperatingSystem),
@@ -382,10 +420,10 @@ func apiAtLeast(v string, major, minor int) bool {
 // relist replaces the cache with a full list. Details that only inspect
 // gives (restart count, OOM kill, start time, memory limit) are filled in
 // afterwards on the stats worker pool so that the list shows at once.
-func (e *Engine) relist(ctx context.Context) error {
+func (e *Engine) relist(ctx context.Context, cli client.APIClient) error {
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	list, err := e.cli.ContainerList(cctx, container.ListOptions{All: true})
+	list, err := cli.ContainerList(cctx, container.ListOptions{All: true})
 	if err != nil {
 		return fmt.Errorf("list containers: %w", err)
 	}
@@ -407,12 +445,12 @@ func (e *Engine) relist(ctx context.Context) error {
 	for _, s := range list {
 		ids = append(ids, s.ID)
 	}
-	go e.inspectAll(ctx, ids)
+	go e.inspectAll(ctx, cli, ids)
 	return nil
 }
 
 // inspectAll fills inspect-only fields with bounded parallelism.
-func (e *Engine) inspectAll(ctx context.Context, ids []string) {
+func (e *Engine) inspectAll(ctx context.Context, cli client.APIClient, ids []string) {
 	sem := make(chan struct{}, e.opts.StatsWorkers)
 	var wg sync.WaitGroup
 	for _, id := range ids {
@@ -423,17 +461,17 @@ func (e *Engine) inspectAll(ctx context.Context, ids []string) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			e.inspectInto(ctx, id)
+			e.inspectInto(ctx, cli, id)
 		}()
 	}
 	wg.Wait()
 	e.notify()
 }
 
-func (e *Engine) inspectInto(ctx context.Context, id string) {
+func (e *Engine) inspectInto(ctx context.Context, cli client.APIClient, id string) {
 	cctx, cancel := e.call(ctx)
 	defer cancel()
-	j, err := e.cli.ContainerInspect(cctx, id)
+	j, err := cli.ContainerInspect(cctx, id)
 	if err != nil {
 		return // removed meanwhile, or the engine went away; the list says so
 	}
@@ -446,7 +484,7 @@ func (e *Engine) inspectInto(ctx context.Context, id string) {
 }
 
 // refresh re-reads the given containers after events touched them.
-func (e *Engine) refresh(ctx context.Context, ids []string) error {
+func (e *Engine) refresh(ctx context.Context, cli client.APIClient, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -455,7 +493,7 @@ func (e *Engine) refresh(ctx context.Context, ids []string) error {
 		f.Add("id", id)
 	}
 	cctx, cancel := e.call(ctx)
-	list, err := e.cli.ContainerList(cctx, container.ListOptions{All: true, Filters: f})
+	list, err := cli.ContainerList(cctx, container.ListOptions{All: true, Filters: f})
 	cancel()
 	if err != nil {
 		return fmt.Errorf("refresh containers: %w", err)
@@ -465,7 +503,7 @@ func (e *Engine) refresh(ctx context.Context, ids []string) error {
 		seen[s.ID] = true
 		c := fromSummary(s)
 		cctx, cancel := e.call(ctx)
-		j, err := e.cli.ContainerInspect(cctx, s.ID)
+		j, err := cli.ContainerInspect(cctx, s.ID)
 		cancel()
 		if err == nil {
 			applyInspect(&c, j)

@@ -53,9 +53,13 @@ func (s *LogStream) Err() error {
 // lines as they come, batched so a fast logger causes one message per
 // network read, not one per line.
 func (e *Engine) Logs(ctx context.Context, id string, o LogOptions) (*LogStream, error) {
+	cli, err := e.Client()
+	if err != nil {
+		return nil, fmt.Errorf("logs %s: %w", shortID(id), err)
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	ictx, icancel := e.call(cctx)
-	j, err := e.cli.ContainerInspect(ictx, id)
+	j, err := cli.ContainerInspect(ictx, id)
 	icancel()
 	if err != nil {
 		cancel()
@@ -72,7 +76,7 @@ func (e *Engine) Logs(ctx context.Context, id string, o LogOptions) (*LogStream,
 	if o.Since > 0 {
 		opts.Since = fmt.Sprint(time.Now().Add(-o.Since).Unix())
 	}
-	rc, err := e.cli.ContainerLogs(cctx, id, opts)
+	rc, err := cli.ContainerLogs(cctx, id, opts)
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("logs %s: %w", shortID(id), err)

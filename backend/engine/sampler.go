@@ -236,17 +236,20 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 // older engines (many docker-machine hosts) only offer stream=false, which
 // waits about a second to fill precpu, hence the bounded worker pool.
 func (e *Engine) sampleOnce(ctx context.Context, id string) (*container.StatsResponse, error) {
+	cli, err := e.Client()
+	if err != nil {
+		return nil, err
+	}
 	cctx, cancel := e.call(ctx)
 	defer cancel()
 	e.mu.Lock()
 	oneShot := e.oneShot
 	e.mu.Unlock()
 	var r container.StatsResponseReader
-	var err error
 	if oneShot {
-		r, err = e.cli.ContainerStatsOneShot(cctx, id)
+		r, err = cli.ContainerStatsOneShot(cctx, id)
 	} else {
-		r, err = e.cli.ContainerStats(cctx, id, false)
+		r, err = cli.ContainerStats(cctx, id, false)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", shortID(id), err)
