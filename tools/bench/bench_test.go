@@ -141,3 +141,21 @@ func TestCompare(t *testing.T) {
 		})
 	}
 }
+
+func TestByArea(t *testing.T) {
+	report := []byte(`# Samples: 500
+#
+    20.00%  [k] finish_task_switch.isra.0
+    10.00%  [.] charm.land/lipgloss/v2.Style.Render
+     5.00%  [.] github.com/charmbracelet/ultraviolet.(*RenderBuffer).SetCell
+     4.00%  [.] runtime.scanobject
+     3.00%  [.] runtime.futex
+     2.00%  [.] encoding/json.(*decodeState).object
+     1.00%  [.] github.com/dockterm/dockterm/ui.(*containersTab).cell
+`)
+	got := byArea(report)
+	want := "kernel 20%, render 15%, runtime gc/alloc 4%, runtime sched/other 3%, json/docker client 2%, dockterm/ui 1%"
+	if got != want {
+		t.Errorf("byArea = %q\nwant      %q", got, want)
+	}
+}

@@ -66,6 +66,8 @@ type config struct {
 	term        string
 	screens     string
 	network     string
+	traceAPI    bool
+	perfDir     string
 }
 
 func main() {
@@ -103,6 +105,8 @@ func parseFlags() (config, error) {
 	flag.StringVar(&fixture, "fixture-args", "-work", "arguments to the fixture entrypoint (space-separated)")
 	flag.StringVar(&cfg.term, "term", "tmux-256color", "TERM inside the pane")
 	flag.StringVar(&cfg.network, "network", "", "network mode of the bench containers (default: the engine's default bridge)")
+	flag.BoolVar(&cfg.traceAPI, "trace-api", false, "put a counting proxy between the program and the engine and print its request mix (diagnostic: adds a hop)")
+	flag.StringVar(&cfg.perfDir, "perf", "", "if set, profile the program with `perf record -g` after the first-times and write the data and a top-symbols summary in this directory (diagnostic)")
 	flag.StringVar(&cfg.screens, "screens", "", "if set, save the pane at the first list, first CPU and end in this directory")
 	flag.Parse()
 	for _, f := range strings.Split(ns, ",") {
@@ -169,6 +173,21 @@ func run(ctx context.Context, cfg config) (err error) {
 		_ = os.RemoveAll(tmp)
 	}()
 
+	var tracer *apiTracer
+	if cfg.traceAPI {
+		upstream, err := upstreamSocket()
+		if err != nil {
+			return err
+		}
+		sock := filepath.Join(tmp, "api.sock")
+		if tracer, err = newAPITracer(sock, upstream); err != nil {
+			return err
+		}
+		defer tracer.close()
+		// env execs too, so the pane's pid stays the program's.
+		cmd = "env DOCKER_HOST=" + shellQuote("unix://"+sock) + " " + cmd
+	}
+
 	if n, err := fl.removeAll(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -203,7 +222,7 @@ func run(ctx context.Context, cfg config) (err error) {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "bench: N=%d: running %q %v...\n", n, cfg.cmd, cfg.duration)
-		r, err := measureProgram(ctx, cfg, tm, cmd, n)
+		r, err := measureProgram(ctx, cfg, tm, cmd, n, tracer)
 		if err != nil {
 			return err
 		}
@@ -221,6 +240,12 @@ func run(ctx context.Context, cfg config) (err error) {
 		results = append(results, r)
 		fmt.Println(r.line())
 		fmt.Println(r.detail())
+		if r.api != "" {
+			fmt.Println("      api:", r.api)
+		}
+		if r.perf != "" {
+			fmt.Println("      perf:", r.perf)
+		}
 	}
 	if len(results) >= 2 {
 		fmt.Println(compare(results[0], results[len(results)-1]))

@@ -25,11 +25,13 @@ type result struct {
 	base      engineCost
 	baseWin   time.Duration
 	others    int
+	api       string // -trace-api summary
+	perf      string // -perf summary
 }
 
 // measureProgram runs the program under test in a fresh pane for
 // cfg.duration and measures it and the engine.
-func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string, n int) (result, error) {
+func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string, n int, tracer *apiTracer) (result, error) {
 	r := result{n: n, listAt: -1, cpuAt: -1}
 	target := fmt.Sprintf("n%d", n)
 	gate := "go-" + target
@@ -72,6 +74,9 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	if err != nil {
 		return r, err
 	}
+	if tracer != nil {
+		tracer.reset()
+	}
 	t0 := time.Now()
 	if _, err := tm.run(ctx, "wait-for", "-S", gate); err != nil {
 		return r, err
@@ -85,7 +90,13 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		steadyTicks int64
 		lastScreen  string
 		lastCheck   time.Time
+		prof        *profiler
 	)
+	defer func() {
+		if prof != nil {
+			prof.stop()
+		}
+	}()
 	for time.Now().Before(deadline) {
 		screen, err := tm.capture(ctx, target)
 		if err != nil {
@@ -109,13 +120,18 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 			if steadyTicks, err = treeTicks(pid); err != nil {
 				return r, fmt.Errorf("N=%d: program: %w", n, err)
 			}
+			if cfg.perfDir != "" {
+				if prof, err = startPerf(cfg.perfDir, target, pid); err != nil {
+					return r, err
+				}
+			}
 		}
 		if time.Since(lastCheck) > 500*time.Millisecond {
 			lastCheck = time.Now()
 			if _, dead, err := tm.paneState(ctx, target); err != nil {
 				return r, err
 			} else if dead {
-				return r, fmt.Errorf("N=%d: the program exited after %v; its screen:\n%s", n, at.Round(time.Millisecond), strings.TrimRight(lastScreen, "\n"))
+				return r, fmt.Errorf("N=%d: the program exited after %v; its screen:\n%s", n, at.Round(time.Millisecond), nonBlank(lastScreen))
 			}
 		}
 		wait := cfg.poll
@@ -153,6 +169,13 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	}
 	if screen, err := tm.capture(ctx, target); err == nil {
 		saveScreen(cfg.screens, target+"-end.txt", screen)
+	}
+	if tracer != nil {
+		r.api = tracer.summary()
+	}
+	if prof != nil {
+		r.perf = prof.stop()
+		prof = nil
 	}
 
 	// kill-session hangs the pane up (SIGHUP); a program that ignores it
@@ -279,4 +302,15 @@ func compare(small, large result) string {
 	rd := ratio(ds, dl)
 	return fmt.Sprintf("engine extra N=%d vs N=%d: dockerd+containerd %+.2f vs %+.2f s/min = %.2fx (≤%.1fx %s) | shims %+.2f vs %+.2f s/min = %.2fx  (ratios floor the N=%d cost at %.1f s/min)",
 		large.n, small.n, dl, ds, rd, budgetRatio, verdict(rd <= budgetRatio), sl, ss, ratio(ss, sl), small.n, noiseFloor)
+}
+
+// nonBlank drops the empty lines of a screen, for error messages.
+func nonBlank(screen string) string {
+	var keep []string
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.TrimSpace(l) != "" {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
