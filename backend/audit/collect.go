@@ -69,8 +69,12 @@ type AuditorConfig struct {
 	Options    Options    // acceptances and stored baselines
 	Workers    int        // concurrent calls; DefaultWorkers when 0
 	// SkipTop / SkipDiff leave out docker top / docker diff of running
-	// containers (cheaper, fewer findings).
+	// containers in Refresh and RefreshContainer. A UI that wants its
+	// first report fast sets both and calls RefreshDeep in the background:
+	// the first pass then costs one inspect per container.
 	SkipTop, SkipDiff bool
+	// ListFilter restricts which containers are audited (e.g. a label).
+	ListFilter filters.Args
 	Now               func() time.Time
 }
 
@@ -185,7 +189,7 @@ func (a *Auditor) Refresh(ctx context.Context) error {
 	if err := a.RefreshEngine(ctx); err != nil {
 		return err
 	}
-	list, err := a.cli.ContainerList(ctx, container.ListOptions{All: true})
+	list, err := a.cli.ContainerList(ctx, container.ListOptions{All: true, Filters: a.cfg.ListFilter})
 	if err != nil {
 		return fmt.Errorf("audit: list containers: %w", err)
 	}
@@ -376,6 +380,43 @@ func (a *Auditor) RemoveContainer(id string) {
 
 func isGone(err error) bool { return cerrdefs.IsNotFound(err) || client.IsErrNotFound(err) }
 
+// RefreshDeep collects docker diff and docker top of every cached running
+// container that lacks them (after a Refresh with SkipDiff/SkipTop).
+func (a *Auditor) RefreshDeep(ctx context.Context) error {
+	a.mu.Lock()
+	var todo []*ContainerInput
+	for _, c := range a.containers {
+		if c.Inspect.State != nil && c.Inspect.State.Running && (c.Diff == nil || c.Top == nil) {
+			todo = append(todo, c)
+		}
+	}
+	a.mu.Unlock()
+	deep := make([]*ContainerInput, len(todo))
+	a.parallel(ctx, len(todo), func(i int) {
+		cp := *todo[i]
+		a.collectDeep(ctx, &cp, true, true)
+		deep[i] = &cp
+	})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range deep {
+		// Keep a newer inspect an event may have brought in meanwhile.
+		if c == nil || a.containers[c.Inspect.ID] == nil {
+			continue
+		}
+		// Replace, never mutate: a Report may be reading the old value.
+		nc := *a.containers[c.Inspect.ID]
+		if nc.Diff == nil {
+			nc.Diff, nc.Modes = c.Diff, c.Modes
+		}
+		if nc.Top == nil {
+			nc.Top = c.Top
+		}
+		a.containers[c.Inspect.ID] = &nc
+	}
+	return ctx.Err()
+}
+
 // collectContainer: one inspect; for running containers diff, top, the
 // modes of files added to temp dirs and the live exec sessions.
 func (a *Auditor) collectContainer(ctx context.Context, id string) (*ContainerInput, error) {
@@ -387,7 +428,23 @@ func (a *Auditor) collectContainer(ctx context.Context, id string) (*ContainerIn
 	if ci.State == nil || !ci.State.Running {
 		return in, nil
 	}
-	if !a.cfg.SkipDiff {
+	a.collectDeep(ctx, in, !a.cfg.SkipDiff, !a.cfg.SkipTop)
+	for i, execID := range ci.ExecIDs {
+		if i == maxExecs {
+			break
+		}
+		if ex, err := InspectExec(ctx, a.cli, a.cfg.Connection.TLS, execID); err == nil {
+			in.Execs = append(in.Execs, ex)
+		}
+	}
+	return in, nil
+}
+
+// collectDeep adds diff (with temp-file modes) and top to a running
+// container's input. Failures leave the field nil ("not collected").
+func (a *Auditor) collectDeep(ctx context.Context, in *ContainerInput, diff, top bool) {
+	ci := in.Inspect
+	if diff {
 		if d, err := a.cli.ContainerDiff(ctx, ci.ID); err == nil {
 			if d == nil {
 				d = []container.FilesystemChange{}
@@ -403,20 +460,11 @@ func (a *Auditor) collectContainer(ctx context.Context, id string) (*ContainerIn
 			}
 		}
 	}
-	if !a.cfg.SkipTop {
+	if top {
 		if t, err := a.cli.ContainerTop(ctx, ci.ID, nil); err == nil {
 			in.Top = &t
 		}
 	}
-	for i, execID := range ci.ExecIDs {
-		if i == maxExecs {
-			break
-		}
-		if ex, err := InspectExec(ctx, a.cli, a.cfg.Connection.TLS, execID); err == nil {
-			in.Execs = append(in.Execs, ex)
-		}
-	}
-	return in, nil
 }
 
 // attachImages inspects (image + history) every image the containers run

@@ -97,6 +97,56 @@ func TestAuditorIncremental(t *testing.T) {
 	}
 }
 
+// The fast first pass costs one inspect per container; RefreshDeep adds
+// diff and top later, and a Report racing with it is safe (go test -race).
+func TestAuditorShallowThenDeep(t *testing.T) {
+	e := syntheticEngine(12)
+	f := newFake(e)
+	a := NewAuditor(f, AuditorConfig{SkipDiff: true, SkipTop: true})
+	ctx := context.Background()
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.n("ContainerDiff")+f.n("ContainerTop") != 0 || f.n("ContainerInspect") != 12 {
+		t.Fatalf("shallow pass: inspect %d diff %d top %d", f.n("ContainerInspect"), f.n("ContainerDiff"), f.n("ContainerTop"))
+	}
+	hasDrift := func(r Report) bool {
+		for _, fd := range r.Findings {
+			if strings.HasPrefix(fd.ID, "DKT-DRIFT") {
+				return true
+			}
+		}
+		return false
+	}
+	if hasDrift(a.Report()) {
+		t.Fatal("drift without diffs")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			_ = a.Report()
+		}
+	}()
+	if err := a.RefreshDeep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if f.n("ContainerDiff") != 12 || f.n("ContainerTop") != 12 {
+		t.Errorf("deep pass: diff %d top %d", f.n("ContainerDiff"), f.n("ContainerTop"))
+	}
+	if !hasDrift(a.Report()) {
+		t.Error("no drift after RefreshDeep")
+	}
+	before := f.total()
+	if err := a.RefreshDeep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.total() != before {
+		t.Error("a second RefreshDeep collected again")
+	}
+}
+
 func TestAuditContainer(t *testing.T) {
 	e := syntheticEngine(4)
 	f := newFake(e)

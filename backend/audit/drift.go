@@ -223,7 +223,7 @@ var driftRules = []driftRule{
 		"/etc/passwd-", "/etc/shadow-", "/etc/group-", "/etc/gshadow-", "/etc/sudoers"), below("/etc/sudoers.d"))},
 	{"DKT-DRIFT-03", "AC", or(re(`^/(root|home/[^/]+)/\.ssh/authorized_keys2?$`), anyOf("/etc/ssh/sshd_config"),
 		below("/etc/ssh/sshd_config.d"), re(`^/etc/ssh/ssh_host_`))},
-	{"DKT-DRIFT-04", "AC", or(anyOf("/etc/crontab"), below("/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily",
+	{"DKT-DRIFT-04", "AC", or(anyOf("/etc/crontab"), below("/etc/crontabs", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily",
 		"/etc/cron.weekly", "/etc/cron.monthly", "/var/spool/cron", "/etc/periodic"))},
 	{"DKT-DRIFT-05", "ACD", below(binDirs...)},
 	{"DKT-DRIFT-06", "AC", or(re(`^/(usr/(local/)?)?lib(32|64|x32)?/.*\.so(\.[0-9.]+)?$`), anyOf("/etc/ld.so.conf"), below("/etc/ld.so.conf.d"))},

@@ -838,6 +838,7 @@ var ruleCases = []ruleCase{
 	fail("DKT-DRIFT-03", "authorized_keys", SevHigh, "authorized_keys", func(w *world) { w.diff("A /root/.ssh", "A /root/.ssh/authorized_keys") }),
 	pass("DKT-DRIFT-03", "known_hosts", func(w *world) { w.diff("A /root/.ssh/known_hosts") }),
 	fail("DKT-DRIFT-04", "cron.d", SevHigh, "/etc/cron.d/x", func(w *world) { w.diff("A /etc/cron.d/x") }),
+	fail("DKT-DRIFT-04", "busybox crontabs", SevHigh, "/etc/crontabs/root", func(w *world) { w.diff("C /etc/crontabs/root") }),
 	pass("DKT-DRIFT-04", "mail spool", func(w *world) { w.diff("A /var/spool/mail/x") }),
 	fail("DKT-DRIFT-05", "new binary", SevHigh, "A /usr/local/bin/helper", func(w *world) { w.diff("A /usr/local/bin/helper") }),
 	fail("DKT-DRIFT-05", "deleted binary", SevHigh, "D /bin/ls", func(w *world) { w.diff("D /bin/ls") }),
