@@ -75,7 +75,7 @@ type AuditorConfig struct {
 	SkipTop, SkipDiff bool
 	// ListFilter restricts which containers are audited (e.g. a label).
 	ListFilter filters.Args
-	Now               func() time.Time
+	Now        func() time.Time
 }
 
 // Auditor keeps what it collected from one engine so that the UI can
