@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/audit"
 	"github.com/dockterm/dockterm/backend/endpoints"
 	"github.com/dockterm/dockterm/backend/engine"
 	"github.com/dockterm/dockterm/backend/execsh"
@@ -38,6 +39,7 @@ const usage = `dockterm: a terminal console for Docker engines.
 Usage:
   dockterm [flags]          open the console on an engine (by default the one the docker CLI would use)
   dockterm --engines        list every engine dockterm can find
+  dockterm audit [flags]    audit engines for risky configuration (dockterm audit -h)
 
 Flags:
 `
@@ -47,6 +49,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "audit" {
+		return runAudit(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("dockterm", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	readOnly := fs.Bool("read-only", false, "forbid every action that changes an engine (they are not even bound)")
@@ -92,6 +97,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// runAudit is `dockterm audit`: non-interactive, for CI and cron.
+func runAudit(args []string, stdout, stderr io.Writer) int {
+	env := endpoints.FromOS()
+	eps, _ := endpoints.Discover(env)
+	topts := transport.DefaultOptions(env)
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	dial := func(name string) ([]audit.Target, error) {
+		var chosen []endpoints.Endpoint
+		if name == "all" {
+			chosen = eps
+		} else {
+			ep, err := pickEndpoint(eps, name)
+			if err != nil {
+				return nil, err
+			}
+			chosen = []endpoints.Endpoint{ep}
+		}
+		targets := make([]audit.Target, 0, len(chosen))
+		for _, ep := range chosen {
+			t := audit.Target{Name: ep.Name, Connection: audit.Connection{Host: ep.Host}}
+			if ep.TLS != nil {
+				t.Connection.TLS = true
+				t.Connection.SkipVerify = ep.TLS.SkipVerify
+			}
+			cli, err := transport.Dial(ctx, ep, topts)
+			if err != nil {
+				t.Err = err
+			} else {
+				t.Client = cli
+				t.Close = cli.Close
+			}
+			targets = append(targets, t)
+		}
+		return targets, nil
+	}
+	return audit.RunCLI(ctx, args, stdout, stderr, dial)
 }
 
 // pickEndpoint chooses the engine to open: the one named, else the one the

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockterm/dockterm/internal/testengine"
+)
+
+func TestFlags(t *testing.T) {
+	cases := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"--version"}, 0, "dockterm", ""},
+		{[]string{"bogus"}, 2, "", "unknown argument"},
+		{[]string{"--engine", "no-such-engine"}, 2, "", `no engine named "no-such-engine"`},
+		{[]string{"--engines"}, 0, "unix://", ""},
+		{[]string{"audit", "--format", "yaml"}, 2, "", "format"},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tc.args, &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, errb.String())
+			}
+			if !strings.Contains(out.String(), tc.out) || !strings.Contains(errb.String(), tc.err) {
+				t.Errorf("stdout %q / stderr %q, want %q / %q", out.String(), errb.String(), tc.out, tc.err)
+			}
+		})
+	}
+}
+
+// TestAuditSubcommand runs `dockterm audit` end to end against the real
+// engine with a risky container and checks the JSON and the exit status.
+func TestAuditSubcommand(t *testing.T) {
+	id := testengine.Run(t, testengine.RunOpts{Name: "audit-main",
+		HostConfig: &container.HostConfig{Binds: []string{"/var/run/docker.sock:/var/run/docker.sock:ro"}}})
+	var out, errb bytes.Buffer
+	code := run([]string{"audit", "--format", "json", "--min-severity", "critical", "--client=false"}, &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (a critical finding is open); stderr: %s", code, errb.String())
+	}
+	var doc struct {
+		Engines []struct {
+			Findings []map[string]any `json:"findings"`
+		} `json:"engines"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("audit JSON does not parse: %v\n%s", err, out.String())
+	}
+	name := strings.TrimPrefix(testengine.Inspect(t, id).Name, "/")
+	found := false
+	for _, e := range doc.Engines {
+		for _, f := range e.Findings {
+			raw, _ := json.Marshal(f)
+			if f["id"] == "CIS-5.32" && strings.Contains(string(raw), name) {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the docker.sock mount of %s (CIS-5.32) is not in the report:\n%s", name, out.String())
+	}
+}
