@@ -417,6 +417,42 @@ func (a *Auditor) RefreshDeep(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// RefreshDrift re-reads docker diff of every cached running container:
+// file changes raise no event, so drift is found by this slow poll (the UI
+// runs it every few minutes, never per tick).
+func (a *Auditor) RefreshDrift(ctx context.Context) error {
+	a.mu.Lock()
+	var todo []*ContainerInput
+	for _, c := range a.containers {
+		if c.Inspect.State != nil && c.Inspect.State.Running {
+			todo = append(todo, c)
+		}
+	}
+	a.mu.Unlock()
+	fresh := make([]*ContainerInput, len(todo))
+	a.parallel(ctx, len(todo), func(i int) {
+		cp := *todo[i]
+		cp.Diff, cp.Modes = nil, nil
+		a.collectDeep(ctx, &cp, true, false)
+		if cp.Diff != nil {
+			fresh[i] = &cp
+		}
+	})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range fresh {
+		if c == nil {
+			continue
+		}
+		if cur := a.containers[c.Inspect.ID]; cur != nil {
+			nc := *cur
+			nc.Diff, nc.Modes = c.Diff, c.Modes
+			a.containers[c.Inspect.ID] = &nc
+		}
+	}
+	return ctx.Err()
+}
+
 // collectContainer: one inspect; for running containers diff, top, the
 // modes of files added to temp dirs and the live exec sessions.
 func (a *Auditor) collectContainer(ctx context.Context, id string) (*ContainerInput, error) {

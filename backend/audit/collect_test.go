@@ -147,6 +147,32 @@ func TestAuditorShallowThenDeep(t *testing.T) {
 	}
 }
 
+func TestAuditorRefreshDrift(t *testing.T) {
+	e := syntheticEngine(4)
+	f := newFake(e)
+	a := NewAuditor(f, AuditorConfig{})
+	ctx := context.Background()
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A file appears in container 0 after the first collection.
+	e.Containers[0].Diff = changes("A /usr/local/bin/dropper")
+	diffs, inspects := f.n("ContainerDiff"), f.n("ContainerInspect")
+	if err := a.RefreshDrift(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.n("ContainerDiff")-diffs != 4 || f.n("ContainerInspect") != inspects {
+		t.Errorf("RefreshDrift: %d diffs, %d inspects", f.n("ContainerDiff")-diffs, f.n("ContainerInspect")-inspects)
+	}
+	found := false
+	for _, fd := range a.Report().Findings {
+		found = found || fd.ID == "DKT-DRIFT-05" && containsAny(fd.Details, "/usr/local/bin/dropper")
+	}
+	if !found {
+		t.Error("new drift not found by RefreshDrift")
+	}
+}
+
 func TestAuditContainer(t *testing.T) {
 	e := syntheticEngine(4)
 	f := newFake(e)
