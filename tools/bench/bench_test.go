@@ -159,3 +159,10 @@ func TestByArea(t *testing.T) {
 		t.Errorf("byArea = %q\nwant      %q", got, want)
 	}
 }
+
+func TestParseCtxSwitches(t *testing.T) {
+	got := parseCtxSwitches([]byte("Name:\tx\nvoluntary_ctxt_switches:\t120\nnonvoluntary_ctxt_switches:\t7\n"))
+	if got != 127 {
+		t.Errorf("parseCtxSwitches = %d, want 127", got)
+	}
+}

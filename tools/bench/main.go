@@ -30,6 +30,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -138,10 +139,6 @@ func run(ctx context.Context, cfg config) (err error) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		return fmt.Errorf("another bench is running on this machine (%s is locked)", lock.Name())
 	}
-	cmd, err := resolveCmd(cfg.cmd)
-	if err != nil {
-		return err
-	}
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
 		return fmt.Errorf("docker client: %w", err)
@@ -154,6 +151,11 @@ func run(ctx context.Context, cfg config) (err error) {
 	tmp, err := os.MkdirTemp("", "dockterm-bench-")
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	cmd, err := resolveCmd(cfg.cmd, tmp)
+	if err != nil {
+		return err
 	}
 	tm := &tmuxServer{socket: filepath.Join(tmp, "tmux.sock")}
 	fl := &fleet{cli: cli, image: cfg.image, args: cfg.fixtureArgs, network: cfg.network}
@@ -170,7 +172,6 @@ func run(ctx context.Context, cfg config) (err error) {
 		} else {
 			fmt.Fprintf(os.Stderr, "bench: removed %d bench containers\n", n)
 		}
-		_ = os.RemoveAll(tmp)
 	}()
 
 	var tracer *apiTracer
@@ -253,29 +254,41 @@ func run(ctx context.Context, cfg config) (err error) {
 	return nil
 }
 
-// resolveCmd makes a relative program path absolute (the pane runs in the
-// tmux server's directory) and checks it exists, so a missing build fails
-// here with a hint instead of as an empty pane.
-func resolveCmd(cmd string) (string, error) {
+// resolveCmd checks the program exists, so a missing build fails here with
+// a hint instead of as an empty pane. A program given by path is copied into
+// dir and run from there: every N then measures the same binary even if
+// someone runs `make build` meanwhile, and -perf resolves symbols against
+// the binary that actually ran.
+func resolveCmd(cmd, dir string) (string, error) {
 	f := strings.Fields(cmd)
 	if len(f) == 0 {
 		return "", fmt.Errorf("-cmd is empty")
 	}
 	prog := f[0]
-	if strings.Contains(prog, "/") {
-		abs, err := filepath.Abs(prog)
-		if err != nil {
+	if !strings.Contains(prog, "/") {
+		if _, err := exec.LookPath(prog); err != nil {
 			return "", fmt.Errorf("-cmd: %w", err)
 		}
-		if _, err := os.Stat(abs); err != nil {
-			return "", fmt.Errorf("%s: %w (run `make build`, or pass -cmd)", prog, err)
-		}
-		return shellQuote(abs) + strings.TrimPrefix(cmd, prog), nil
+		return cmd, nil
 	}
-	if _, err := exec.LookPath(prog); err != nil {
-		return "", fmt.Errorf("-cmd: %w", err)
+	src, err := os.Open(prog)
+	if err != nil {
+		return "", fmt.Errorf("%w (run `make build`, or pass -cmd)", err)
 	}
-	return cmd, nil
+	defer src.Close()
+	dst := filepath.Join(dir, filepath.Base(prog))
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return "", fmt.Errorf("copy %s: %w", prog, err)
+	}
+	if _, err := io.Copy(out, src); err != nil {
+		out.Close()
+		return "", fmt.Errorf("copy %s: %w", prog, err)
+	}
+	if err := out.Close(); err != nil {
+		return "", fmt.Errorf("copy %s: %w", prog, err)
+	}
+	return shellQuote(dst) + strings.TrimPrefix(cmd, prog), nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -21,6 +21,7 @@ type result struct {
 	peakRSS   int64
 	bytes     int64
 	steadyBs  float64 // bytes/s after both first-times (or after fast polling)
+	wakeups   float64 // context switches/s of the program, steady state
 	run       engineCost
 	base      engineCost
 	baseWin   time.Duration
@@ -88,6 +89,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		steadyFrom  time.Duration
 		steadyBytes int64
 		steadyTicks int64
+		steadyCtx   int64
 		lastScreen  string
 		lastCheck   time.Time
 		prof        *profiler
@@ -118,6 +120,9 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 			fast = false
 			steadyFrom, steadyBytes = at, fileSize(bytesFile)
 			if steadyTicks, err = treeTicks(pid); err != nil {
+				return r, fmt.Errorf("N=%d: program: %w", n, err)
+			}
+			if steadyCtx, err = ctxSwitches(pid); err != nil {
 				return r, fmt.Errorf("N=%d: program: %w", n, err)
 			}
 			if cfg.perfDir != "" {
@@ -158,6 +163,10 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	if err != nil {
 		return r, err
 	}
+	endCtx, err := ctxSwitches(pid)
+	if err != nil {
+		return r, err
+	}
 	r.window = time.Since(t0)
 	r.bytes = fileSize(bytesFile)
 	r.cpuSec = float64(endTicks-startTicks) / clkTck
@@ -166,6 +175,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		steady := (r.window - steadyFrom).Seconds()
 		r.steadyBs = float64(r.bytes-steadyBytes) / steady
 		r.steadyCPU = float64(endTicks-steadyTicks) / clkTck / steady * 100
+		r.wakeups = float64(endCtx-steadyCtx) / steady
 	}
 	if screen, err := tm.capture(ctx, target); err == nil {
 		saveScreen(cfg.screens, target+"-end.txt", screen)
@@ -281,10 +291,10 @@ func (r result) line() string {
 // detail shows the raw figures behind the line, for whoever has to find out
 // what costs what.
 func (r result) detail() string {
-	return fmt.Sprintf("      s/min baseline: dockerd %.2f containerd %.2f shims %.2f (%d) | with program: dockerd %.2f containerd %.2f shims %.2f (%d) | steady (after the first-times): CPU %.2f%%, term %.2f KB/s | term %d B total | %d other containers running",
+	return fmt.Sprintf("      s/min baseline: dockerd %.2f containerd %.2f shims %.2f (%d) | with program: dockerd %.2f containerd %.2f shims %.2f (%d) | steady (after the first-times): CPU %.2f%%, %.0f context switches/s, term %.2f KB/s | term %d B total | %d other containers running",
 		perMin(r.base.dockerd, r.baseWin), perMin(r.base.containerd, r.baseWin), perMin(r.base.shims, r.baseWin), r.base.shimCount,
 		perMin(r.run.dockerd, r.window), perMin(r.run.containerd, r.window), perMin(r.run.shims, r.window), r.run.shimCount,
-		r.steadyCPU, r.steadyBs/1000, r.bytes, r.others)
+		r.steadyCPU, r.wakeups, r.steadyBs/1000, r.bytes, r.others)
 }
 
 // noiseFloor is the engine cost per minute below which a difference is

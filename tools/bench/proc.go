@@ -211,3 +211,37 @@ func parseVmHWM(status []byte) (int64, error) {
 	}
 	return 0, fmt.Errorf("no VmHWM line")
 }
+
+// ctxSwitches is the number of context switches (voluntary and not) of all
+// threads of pid: a process that wakes up often (a frame ticker, polling)
+// shows here before it shows in CPU.
+func ctxSwitches(pid int) (int64, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, fmt.Errorf("threads of %d: %w", pid, err)
+	}
+	var total int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		total += parseCtxSwitches(b)
+	}
+	return total, nil
+}
+
+func parseCtxSwitches(status []byte) int64 {
+	var n int64
+	for _, line := range strings.Split(string(status), "\n") {
+		for _, key := range []string{"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"} {
+			if rest, ok := strings.CutPrefix(line, key); ok {
+				v, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+				if err == nil {
+					n += v
+				}
+			}
+		}
+	}
+	return n
+}
