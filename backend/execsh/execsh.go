@@ -4,6 +4,16 @@
 // structurally (Run, SetStdin, SetStdout, SetStderr) so the UI can hand it to
 // tea.Exec, which suspends the TUI and releases the terminal while Run runs;
 // this package itself never imports bubbletea.
+//
+// From the UI:
+//
+//	s := execsh.New(cli, containerID, nil, execsh.Options{Context: ctx})
+//	return tea.Exec(s, func(err error) tea.Msg { return execDoneMsg{err} })
+//
+// The TUI is suspended while the shell runs, so anything Run prints is gone
+// once the TUI redraws: show the returned error in the UI too. To avoid
+// suspending the TUI at all for a container without a shell, call FindShell
+// first and pass its answer as cmd.
 package execsh
 
 import (

@@ -13,8 +13,22 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/client"
 
 	"github.com/dockterm/dockterm/internal/testengine"
+)
+
+// The shapes the rest of the program relies on, checked at compile time:
+// the docker client satisfies API, and a Session is a tea.ExecCommand
+// (spelled out here, since backend code never imports bubbletea).
+var (
+	_ API = client.APIClient(nil)
+	_ interface {
+		Run() error
+		SetStdin(io.Reader)
+		SetStdout(io.Writer)
+		SetStderr(io.Writer)
+	} = (*Session)(nil)
 )
 
 // safety bounds every wait in these tests: a hung engine must fail the test,
