@@ -26,6 +26,7 @@ import (
 
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/sanitize"
+	"github.com/dockterm/dockterm/backend/secrets"
 )
 
 // Options tune an Engine. Zero values take the defaults.
@@ -35,8 +36,8 @@ type Options struct {
 	// at once and again after FirstStatsDelay so its first CPU figure shows
 	// quickly.
 	StatsInterval   time.Duration
-	FirstStatsDelay time.Duration // default 500 ms
-	StatsWorkers    int           // default 4
+	FirstStatsDelay time.Duration // default 100 ms
+	StatsWorkers    int           // default 16 (4 for engines without one-shot)
 	// RelistEvery is the safety-net full re-list period (default 60 s); the
 	// events stream does the real work.
 	RelistEvery time.Duration
@@ -53,12 +54,16 @@ func (o *Options) defaults() {
 		o.StatsInterval = 2 * time.Second
 	}
 	if o.FirstStatsDelay <= 0 {
-		// CPU% needs two samples; half a second apart is long enough for a
-		// meaningful figure and puts the first one on screen within ~1 s.
-		o.FirstStatsDelay = 500 * time.Millisecond
+		// CPU% needs two samples. The engine's stats collector publishes
+		// once a second and a one-shot call waits for the next pass, so
+		// asking again at once already yields a sample a pass later.
+		o.FirstStatsDelay = 100 * time.Millisecond
 	}
 	if o.StatsWorkers <= 0 {
-		o.StatsWorkers = 4
+		// A one-shot call mostly waits for the collector's next pass and
+		// the engine serves all waiting callers in that one pass, so many
+		// calls in flight cost the engine little; the pool bounds sockets.
+		o.StatsWorkers = 16
 	}
 	if o.RelistEvery <= 0 {
 		o.RelistEvery = 60 * time.Second
@@ -107,7 +112,8 @@ type Engine struct {
 	containers map[string]backend.Container
 	stats      map[string]backend.Stats
 	sampler    *sampler
-	events     []backend.Event // ring, oldest first after wrap handling
+	gen        map[string]uint64 // bumped by every refresh of a container
+	events     []backend.Event   // ring, oldest first after wrap handling
 	eventsPos  int
 	eventSubs  map[chan backend.Event]struct{}
 	oneShot    bool // engine supports one-shot stats (API >= 1.41)
@@ -142,6 +148,7 @@ func NewDialer(id backend.EngineID, name, host string, dial Dialer, opts Options
 		state:      backend.ConnConnecting,
 		containers: map[string]backend.Container{},
 		stats:      map[string]backend.Stats{},
+		gen:        map[string]uint64{},
 		eventSubs:  map[chan backend.Event]struct{}{},
 	}
 	e.info = backend.EngineInfo{ID: id, Name: sanitize.String(name), Host: sanitize.String(host)}
@@ -238,12 +245,16 @@ func (e *Engine) run(ctx context.Context) {
 	const firstBackoff = 500 * time.Millisecond
 	backoff := firstBackoff
 	for ctx.Err() == nil {
+		began := time.Now()
 		connected, err := e.session(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		if connected {
-			backoff = firstBackoff // a fresh outage starts with a quick retry
+		// A fresh outage starts with a quick retry; but an engine that
+		// lists fine and then drops the events stream at once (a socket
+		// proxy that forbids /events) must not be hammered.
+		if connected && time.Since(began) > 30*time.Second {
+			backoff = firstBackoff
 		}
 		e.setState(backend.ConnDisconnected)
 		if err != nil {
@@ -286,7 +297,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	// All event types feed the events view; only container events touch
 	// the cache.
 	msgs, errs := cli.Events(sctx, events.ListOptions{})
-	if err := e.relist(ctx, cli); err != nil {
+	if err := e.relist(sctx, cli); err != nil {
 		return false, err
 	}
 	e.setState(backend.ConnConnected)
@@ -340,7 +351,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 				e.setErr(err)
 			}
 		case <-relist.C:
-			if err := e.relist(ctx, cli); err != nil {
+			if err := e.relist(sctx, cli); err != nil {
 				return true, err
 			}
 		}
@@ -469,6 +480,9 @@ func (e *Engine) inspectAll(ctx context.Context, cli client.APIClient, ids []str
 }
 
 func (e *Engine) inspectInto(ctx context.Context, cli client.APIClient, id string) {
+	e.mu.Lock()
+	gen := e.gen[id]
+	e.mu.Unlock()
 	cctx, cancel := e.call(ctx)
 	defer cancel()
 	j, err := cli.ContainerInspect(cctx, id)
@@ -476,7 +490,8 @@ func (e *Engine) inspectInto(ctx context.Context, cli client.APIClient, id strin
 		return // removed meanwhile, or the engine went away; the list says so
 	}
 	e.mu.Lock()
-	if c, ok := e.containers[id]; ok {
+	// An event-driven refresh that ran meanwhile has newer data: keep it.
+	if c, ok := e.containers[id]; ok && e.gen[id] == gen {
 		applyInspect(&c, j)
 		e.containers[id] = c
 	}
@@ -510,6 +525,7 @@ func (e *Engine) refresh(ctx context.Context, cli client.APIClient, ids []string
 		}
 		e.mu.Lock()
 		e.containers[c.ID] = c
+		e.gen[c.ID]++
 		e.mu.Unlock()
 	}
 	e.mu.Lock()
@@ -517,6 +533,7 @@ func (e *Engine) refresh(ctx context.Context, cli client.APIClient, ids []string
 		if !seen[id] {
 			delete(e.containers, id)
 			delete(e.stats, id)
+			delete(e.gen, id)
 		}
 	}
 	e.updated = time.Now()
@@ -537,8 +554,14 @@ func (e *Engine) recordEvent(m events.Message) {
 	if m.TimeNano == 0 {
 		ev.Time = time.Unix(m.Time, 0)
 	}
+	// Event attributes carry every label of the container and, for exec
+	// events, the command line: mask secrets as the inspect view does.
 	for k, v := range m.Actor.Attributes {
-		ev.Attrs[sanitize.String(k)] = sanitize.String(v)
+		masked, _ := secrets.MaskValue(k, v)
+		ev.Attrs[sanitize.String(k)] = sanitize.String(masked)
+	}
+	if masked, changed := secrets.MaskInline(string(m.Action)); changed {
+		ev.Action = sanitize.String(masked)
 	}
 	e.mu.Lock()
 	if len(e.events) < e.opts.EventHistory {

@@ -111,9 +111,10 @@ func (s *sampler) forget(id string) {
 }
 
 func (s *sampler) start(ctx context.Context) {
-	jobs := make(chan string)
+	jobs := make(chan string, 256)
+	legacy := make(chan struct{}, 4)
 	for range s.e.opts.StatsWorkers {
-		go s.worker(ctx, jobs)
+		go s.worker(ctx, jobs, legacy)
 	}
 	go s.loop(ctx, jobs)
 }
@@ -130,19 +131,15 @@ func (s *sampler) loop(ctx context.Context, jobs chan<- string) {
 		case <-t.C:
 		case <-s.wake:
 		}
+		// Due containers queue for the workers; one that is still queued
+		// or in flight is not due again, so a slow engine degrades the
+		// refresh rate, never the UI, and the queue stays bounded by the
+		// watched set.
 		for _, id := range s.due(time.Now()) {
 			select {
 			case jobs <- id:
 			case <-ctx.Done():
 				return
-			default:
-				// All workers busy (a slow, old engine): give the slot back
-				// and try on the next tick. The refresh degrades, the UI not.
-				s.mu.Lock()
-				if st, ok := s.state[id]; ok {
-					st.inFlight = false
-				}
-				s.mu.Unlock()
 			}
 		}
 	}
@@ -178,13 +175,24 @@ func (e *Engine) runningSet() map[string]bool {
 	return m
 }
 
-func (s *sampler) worker(ctx context.Context, jobs <-chan string) {
+func (s *sampler) worker(ctx context.Context, jobs <-chan string, legacy chan struct{}) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case id := <-jobs:
+			// stream=false calls (engines before API 1.41) hold a
+			// connection for a second or more each: at most four at once.
+			s.e.mu.Lock()
+			oneShot := s.e.oneShot
+			s.e.mu.Unlock()
+			if !oneShot {
+				legacy <- struct{}{}
+			}
 			cur, err := s.e.sampleOnce(ctx, id)
+			if !oneShot {
+				<-legacy
+			}
 			s.record(id, cur, err)
 		}
 	}
@@ -223,9 +231,18 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	}
 	st.mem.Push(float64(computed.MemUsage))
 	s.mu.Unlock()
+	// The next sample of this container may already be due (the fast
+	// second sample): let the loop look now rather than at its next tick.
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 
+	s.mu.Lock()
+	stillWatched := s.watched[id]
+	s.mu.Unlock()
 	e.mu.Lock()
-	if _, ok := e.containers[id]; ok {
+	if _, ok := e.containers[id]; ok && stillWatched {
 		e.stats[id] = computed
 	}
 	e.mu.Unlock()
