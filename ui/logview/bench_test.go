@@ -58,6 +58,21 @@ func BenchmarkAppend100k(b *testing.B) {
 	})
 }
 
+// BenchmarkAppendLongLines appends 5,000 lines of MaxLineBytes (80 MiB of
+// text) through the default 32 MiB byte budget, which keeps 2,048 of them:
+// eviction by bytes must stay as cheap as eviction by count.
+func BenchmarkAppendLongLines(b *testing.B) {
+	lines := longLines(5000, MaxLineBytes)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(lines) * MaxLineBytes))
+	for b.Loop() {
+		m := New()
+		for _, l := range lines {
+			m.Append(l)
+		}
+	}
+}
+
 // BenchmarkView100k renders one frame with 100,000 lines in the buffer.
 func BenchmarkView100k(b *testing.B) {
 	cases := []struct {

@@ -7,8 +7,9 @@
 // places the string returned by View. Any tea.Cmd it returns is pure UI (the
 // search input's cursor).
 //
-// Lines live in a ring of at most MaxLines (50,000 by default); the oldest
-// are dropped and counted, and a marker row says so. Only the rows on screen
+// Lines live in a ring of at most MaxLines (50,000 by default) holding at
+// most MaxBytes of text (32 MiB by default); the oldest are dropped and
+// counted, and a marker row says so. Only the rows on screen
 // are ever measured, wrapped or styled, so a frame costs the same with ten
 // lines or a full buffer, and each line is bounded to MaxLineBytes when it is
 // appended.
@@ -30,6 +31,12 @@ import (
 
 // DefaultMaxLines is the ring capacity unless WithMaxLines says otherwise.
 const DefaultMaxLines = 50_000
+
+// DefaultMaxBytes bounds the text the ring holds unless WithMaxBytes says
+// otherwise. Lines may be up to MaxLineBytes long, so without it a full ring
+// of long lines would pin about 800 MB; 32 MiB is still 50,000 lines of
+// 670 bytes, more than most logs average.
+const DefaultMaxBytes = 32 << 20
 
 // DefaultTimeFormat is how timestamps show when toggled on: short, because
 // during an incident the operator compares times of day, not dates; the
@@ -84,7 +91,11 @@ func (p pos) before(q pos) bool {
 type Option func(*Model)
 
 // WithMaxLines sets the ring capacity (at least 1).
-func WithMaxLines(n int) Option { return func(m *Model) { m.lines = newRing(n) } }
+func WithMaxLines(n int) Option { return func(m *Model) { m.lines.max = max(1, n) } }
+
+// WithMaxBytes sets the most bytes of text the ring holds (at least 1; the
+// newest line is kept even when it alone is larger).
+func WithMaxBytes(n int) Option { return func(m *Model) { m.lines.maxBytes = max(1, n) } }
 
 // WithKeyMap sets the key bindings.
 func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
@@ -104,7 +115,7 @@ func New(opts ...Option) Model {
 		keys:       DefaultKeyMap(),
 		styles:     DefaultStyles(),
 		timeFormat: DefaultTimeFormat,
-		lines:      newRing(DefaultMaxLines),
+		lines:      newRing(DefaultMaxLines, DefaultMaxBytes),
 		follow:     true,
 		wrap:       true,
 		search:     searchState{cur: -1},
@@ -155,12 +166,25 @@ func (m *Model) setTimeFormat(layout string) {
 
 // SetMaxLines changes the ring capacity, keeping the newest lines.
 func (m *Model) SetMaxLines(n int) {
-	m.dropped += uint64(m.lines.resize(n))
+	m.dropped += uint64(m.lines.resize(n, m.lines.maxBytes))
 	m.search.trim(m.lines.first)
 }
 
 // MaxLines is the ring capacity.
 func (m Model) MaxLines() int { return m.lines.max }
+
+// SetMaxBytes changes the byte budget of the ring (at least 1), keeping the
+// newest lines that fit.
+func (m *Model) SetMaxBytes(n int) {
+	m.dropped += uint64(m.lines.resize(m.lines.max, n))
+	m.search.trim(m.lines.first)
+}
+
+// MaxBytes is the byte budget of the ring.
+func (m Model) MaxBytes() int { return m.lines.maxBytes }
+
+// Bytes is how many bytes of text the buffer holds.
+func (m Model) Bytes() int { return m.lines.bytes }
 
 // SetSize sets the size of the whole component, footer included.
 func (m *Model) SetSize(width, height int) {
@@ -185,8 +209,8 @@ func (m *Model) SetSince(label string) { m.since = label }
 func (m *Model) SetStatus(s string) { m.status = s }
 
 // Append adds lines at the end (they are sanitized by the backend). Lines
-// beyond the capacity push the oldest out. Cost is linear in the new lines,
-// never in the buffer.
+// beyond the capacity, or beyond the byte budget, push the oldest out. Cost
+// is linear in the new lines, never in the buffer.
 func (m *Model) Append(lines ...backend.LogLine) {
 	if len(lines) == 0 {
 		return
@@ -200,9 +224,7 @@ func (m *Model) Append(lines ...backend.LogLine) {
 	for _, l := range lines {
 		text, ascii := prepare(l.Text)
 		l.Text = text
-		if m.lines.push(entry{line: l, ascii: ascii}) {
-			m.dropped++
-		}
+		m.dropped += uint64(m.lines.push(entry{line: l, ascii: ascii}))
 		if m.search.m != nil && m.search.m.match(text) {
 			m.search.hits = append(m.search.hits, m.lines.next-1)
 		}
