@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -210,11 +211,13 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 		}
 	}()
 
+	sec, secNote := securityDeps(eng, ep)
 	termName := os.Getenv("TERM")
 	_, noColor := os.LookupEnv("NO_COLOR")
 	common := &ui.Common{Engine: eng, Ctx: ctx}
 	app := ui.NewApp(common, ui.Options{
 		ReadOnly: readOnly,
+		Security: sec,
 		Plain:    noColor || plainTerminal(termName),
 		Exec: func(_ ui.Engine, id string) (tea.ExecCommand, error) {
 			cli, err := eng.Client()
@@ -225,6 +228,9 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 		},
 	})
 
+	if secNote != "" {
+		eng.ReportError(errors.New(secNote))
+	}
 	p := tea.NewProgram(app, tea.WithContext(ctx))
 	go watchTerminal(ctx, p)
 	_, err := p.Run()
@@ -232,6 +238,110 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 		return nil
 	}
 	return err
+}
+
+// securityDeps wires the security tab: one auditor for the engine (made
+// when the engine is first reached) and the accept store in dockterm's
+// config directory. A broken accept file is kept aside, not lost; the note
+// says so in the status bar.
+func securityDeps(eng *engine.Engine, ep endpoints.Endpoint) (ui.SecurityDeps, string) {
+	var note string
+	var store *audit.AcceptStore
+	if path, err := audit.DefaultAcceptPath(); err != nil {
+		note = "accepted findings: " + err.Error()
+	} else if store, err = audit.OpenAcceptStore(path); err != nil {
+		note = "accepted findings: " + err.Error()
+	}
+	conn := audit.Connection{Host: ep.Host}
+	if ep.TLS != nil {
+		conn.TLS, conn.SkipVerify = true, ep.TLS.SkipVerify
+	}
+	la := &lazyAuditor{eng: eng, cfg: audit.AuditorConfig{Name: ep.Name, Connection: conn, SkipDiff: true, SkipTop: true}}
+	if store != nil {
+		la.cfg.Options.Accepted = store
+	}
+	deps := ui.SecurityDeps{Auditor: func(id backend.EngineID) ui.SecurityAuditor {
+		if id != eng.ID() {
+			return nil
+		}
+		return la
+	}}
+	if store != nil {
+		user := os.Getenv("USER")
+		deps.Accept = func(f audit.Finding, reason string) error {
+			_, err := store.Accept(f, reason, user)
+			return err
+		}
+	}
+	return deps, note
+}
+
+// lazyAuditor creates the engine's auditor on first use, once the engine
+// has been reached (the engine dials on its own schedule).
+type lazyAuditor struct {
+	eng *engine.Engine
+	cfg audit.AuditorConfig
+	mu  sync.Mutex
+	a   *audit.Auditor
+}
+
+func (l *lazyAuditor) get() (*audit.Auditor, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.a != nil {
+		return l.a, nil
+	}
+	cli, err := l.eng.Client()
+	if err != nil {
+		return nil, err
+	}
+	l.a = audit.NewAuditor(cli, l.cfg)
+	return l.a, nil
+}
+
+func (l *lazyAuditor) Refresh(ctx context.Context) error {
+	a, err := l.get()
+	if err != nil {
+		return err
+	}
+	return a.Refresh(ctx)
+}
+
+func (l *lazyAuditor) RefreshDeep(ctx context.Context) error {
+	a, err := l.get()
+	if err != nil {
+		return err
+	}
+	return a.RefreshDeep(ctx)
+}
+
+func (l *lazyAuditor) RefreshDrift(ctx context.Context) error {
+	a, err := l.get()
+	if err != nil {
+		return err
+	}
+	return a.RefreshDrift(ctx)
+}
+
+func (l *lazyAuditor) RefreshContainer(ctx context.Context, id string) error {
+	a, err := l.get()
+	if err != nil {
+		return err
+	}
+	return a.RefreshContainer(ctx, id)
+}
+
+func (l *lazyAuditor) RemoveContainer(id string) {
+	if a, err := l.get(); err == nil {
+		a.RemoveContainer(id)
+	}
+}
+
+func (l *lazyAuditor) Report() audit.Report {
+	if a, err := l.get(); err == nil {
+		return a.Report()
+	}
+	return audit.Report{Engine: l.cfg.Name}
 }
 
 // watchTerminal ends the program when its terminal goes away: on SIGHUP

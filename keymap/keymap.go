@@ -68,6 +68,13 @@ type Detail struct {
 	Search      key.Binding
 }
 
+// Security keys act in the security tab. Accepting writes dockterm's own
+// config file, not the engine, so it stays bound in read-only mode.
+type Security struct {
+	Accept   key.Binding
+	Hardened key.Binding
+}
+
 // Confirm keys answer a confirmation dialog.
 type Confirm struct {
 	Yes     key.Binding
@@ -82,6 +89,7 @@ type KeyMap struct {
 	List       List
 	Containers Containers
 	Detail     Detail
+	Security   Security
 	Confirm    Confirm
 }
 
@@ -101,7 +109,7 @@ func New(readOnly bool) KeyMap {
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 			ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-			Command:   key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command (:c :n :v :m :s :q)")),
+			Command:   key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command: :c :n :q …")),
 			Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 			Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 			NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
@@ -121,8 +129,8 @@ func New(readOnly bool) KeyMap {
 			Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
 			Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
 			Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-			SortNext: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "sort by next column")),
-			SortPrev: key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "sort by previous column")),
+			SortNext: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "sort: next column")),
+			SortPrev: key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "sort: prev column")),
 			SortRev:  key.NewBinding(key.WithKeys("="), key.WithHelp("=", "reverse sort")),
 		},
 		Containers: Containers{
@@ -145,15 +153,19 @@ func New(readOnly bool) KeyMap {
 		},
 		Detail: Detail{
 			NextSection: key.NewBinding(key.WithKeys("tab", "]"), key.WithHelp("tab/]", "next section")),
-			PrevSection: key.NewBinding(key.WithKeys("shift+tab", "["), key.WithHelp("shift+tab/[", "prev section")),
+			PrevSection: key.NewBinding(key.WithKeys("shift+tab", "["), key.WithHelp("S-tab/[", "prev section")),
 			Reveal:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal secrets")),
 			Since:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "logs since")),
 			Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		},
+		Security: Security{
+			Accept:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "accept finding")),
+			Hardened: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hardened command")),
+		},
 		Confirm: Confirm{
 			Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 			No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-			Volumes: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "also remove anonymous volumes")),
+			Volumes: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "also anon. volumes")),
 		},
 	}
 	if readOnly {
@@ -184,6 +196,7 @@ func (k KeyMap) Help() []Group {
 		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.SortNext, l.SortPrev, l.SortRev, c.All, c.Group}},
 		{"Container", []key.Binding{c.Logs, c.Inspect, c.Top, c.Diff, c.Stats, c.CopyID, c.CopyName, c.Exec, c.Start, c.Stop, c.Restart, c.Kill, c.Pause, c.Remove}},
 		{"Detail", []key.Binding{d.NextSection, d.PrevSection, d.Reveal, d.Since, d.Search}},
+		{"Security", []key.Binding{k.Security.Accept, k.Security.Hardened}},
 	}
 	for i := range groups {
 		var enabled []key.Binding

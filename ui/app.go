@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/engine"
 	"github.com/dockterm/dockterm/keymap"
+	"github.com/dockterm/dockterm/ui/logview"
 )
 
 // view is one screen on the navigation stack: a tab at the bottom, detail
@@ -54,6 +56,9 @@ type Options struct {
 	Plain    bool // ASCII glyphs and no colours (TERM=linux/dumb, NO_COLOR)
 	Exec     ExecFunc
 	Now      func() time.Time
+	// Security wires the security tab; without an Auditor the tab says it
+	// is not available.
+	Security SecurityDeps
 }
 
 // App is the root model.
@@ -65,12 +70,16 @@ type App struct {
 	mode     mode
 	input    textinput.Model
 	inputErr string
-	pending  *confirmMsg
-	withVol  bool
-	flash    string
-	flashAt  time.Time
-	snap     engine.Snapshot
-	quitting bool
+	// prevFilter is restored when the filter prompt is cancelled.
+	prevFilter string
+	helpOffset int
+	watched    []string
+	pending    *confirmMsg
+	withVol    bool
+	flash      string
+	flashAt    time.Time
+	snap       engine.Snapshot
+	quitting   bool
 }
 
 // tab indexes
@@ -99,6 +108,7 @@ func NewApp(c *Common, opts Options) *App {
 	} else {
 		c.Styles, c.Glyphs = DefaultStyles(), DefaultGlyphs()
 	}
+	c.Paints = newPaints(c.Styles)
 	in := textinput.New()
 	in.Prompt = ""
 	a := &App{common: c, input: in}
@@ -107,7 +117,10 @@ func NewApp(c *Common, opts Options) *App {
 		tabNetworks:   newPendingTab(c, "Networks", "networks", "Bridge and overlay networks, create/connect and service discovery arrive with the networks issue."),
 		tabVolumes:    newPendingTab(c, "Volumes", "volumes", "Volumes, storage drivers, create and prune arrive with the volumes issue."),
 		tabMachines:   newPendingTab(c, "Machines", "machines", "Engines from DOCKER_HOST, contexts, docker-machine and ssh:// arrive with the machines issue."),
-		tabSecurity:   newPendingTab(c, "Security", "security", "Findings about risky engine, container and image configuration arrive with the security issue."),
+		tabSecurity:   newPendingTab(c, "Security", "security", "The security audit is not available in this session."),
+	}
+	if opts.Security.Auditor != nil {
+		a.tabs[tabSecurity] = newSecurityTab(c, opts.Security)
 	}
 	return a
 }
@@ -158,6 +171,33 @@ func (a *App) pop() {
 
 // Update routes messages. It never does I/O: engine calls are Cmds.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.update(msg)
+	a.syncWatched()
+	return m, cmd
+}
+
+// syncWatched tells the engine which containers' stats the screen needs:
+// the list's visible rows when the list is in front, the container of an
+// open detail view, nothing otherwise. It does no I/O.
+func (a *App) syncWatched() {
+	var ids []string
+	switch v := a.top().(type) {
+	case *containersTab:
+		ids = v.watchIDs()
+	case *detailView:
+		if v.ct.State == "running" {
+			ids = []string{v.ct.ID}
+		}
+	}
+	slices.Sort(ids)
+	if slices.Equal(ids, a.watched) {
+		return
+	}
+	a.watched = ids
+	a.common.Engine.SetWatched(ids)
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.common.Width, a.common.Height = msg.Width, msg.Height
@@ -172,7 +212,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, a.broadcast(snapshotMsg{engine: msg.engine, snap: a.snap}))
 		return a, tea.Batch(cmds...)
 	case tickMsg:
-		return a, tea.Batch(a.tick(), a.broadcast(msg))
+		// Ticks go to the tabs (slow polls such as drift) and to the view
+		// in front, not to views hidden under it.
+		cmds := []tea.Cmd{a.tick()}
+		for _, t := range a.tabs {
+			cmds = append(cmds, t.Update(msg))
+		}
+		if n := len(a.stack); n > 0 {
+			cmds = append(cmds, a.stack[n-1].Update(msg))
+		}
+		return a, tea.Batch(cmds...)
 	case flashMsg:
 		a.setFlash(msg.text)
 		return a, nil
@@ -186,7 +235,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case execDoneMsg:
 		if msg.err != nil {
-			a.setFlash(fmt.Sprintf("exec in %s: %v", msg.name, msg.err))
+			a.setFlash(fmt.Sprintf("exec in %s: %s", msg.name, errText(msg.err)))
 		} else {
 			a.setFlash("shell in " + msg.name + " ended")
 		}
@@ -239,8 +288,18 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case modeConfirm:
 		return a.handleConfirm(msg)
 	case modeHelp:
-		if key.Matches(msg, g.Help, g.Back, g.Quit) {
+		l := a.common.Keys.List
+		switch {
+		case key.Matches(msg, g.Help, g.Back, g.Quit):
 			a.mode = modeNormal
+		case key.Matches(msg, l.Down):
+			a.helpOffset++
+		case key.Matches(msg, l.Up):
+			a.helpOffset = max(a.helpOffset-1, 0)
+		case key.Matches(msg, l.PageDown):
+			a.helpOffset += 10
+		case key.Matches(msg, l.PageUp):
+			a.helpOffset = max(a.helpOffset-10, 0)
 		}
 		return nil
 	case modeFilter, modeCommand:
@@ -256,12 +315,14 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.quit()
 	case key.Matches(msg, g.Help):
 		a.mode = modeHelp
+		a.helpOffset = 0
 		return nil
 	case key.Matches(msg, g.Command):
 		a.startInput(modeCommand, "")
 		return nil
 	case key.Matches(msg, g.Filter) && !inDetail:
-		a.startInput(modeFilter, a.tabs[a.active].Filter())
+		a.prevFilter = a.tabs[a.active].Filter()
+		a.startInput(modeFilter, a.prevFilter)
 		return nil
 	case key.Matches(msg, g.Back):
 		if w, ok := top.(interface{ WantsEsc() bool }); ok && w.WantsEsc() {
@@ -286,11 +347,19 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.switchTab(n)
 		return nil
 	case key.Matches(msg, g.Events):
-		ev := newEventsView(a.common)
-		a.push(ev)
-		return ev.Init()
+		return a.openEvents()
 	}
 	return top.Update(msg)
+}
+
+// openEvents shows the events view, unless it is already in front.
+func (a *App) openEvents() tea.Cmd {
+	if _, ok := a.top().(*eventsView); ok {
+		return nil
+	}
+	ev := newEventsView(a.common)
+	a.push(ev)
+	return ev.Init()
 }
 
 func (a *App) quit() tea.Cmd {
@@ -322,6 +391,10 @@ func (a *App) startInput(m mode, value string) {
 func (a *App) handleInput(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
+		if a.mode == modeFilter {
+			// Cancel means cancel: back to the filter that was in force.
+			_ = a.tabs[a.active].SetFilter(a.prevFilter)
+		}
 		a.mode = modeNormal
 		a.input.Blur()
 		return nil
@@ -370,9 +443,7 @@ func (a *App) runCommand(cmd string) tea.Cmd {
 	case "q", "quit", "q!":
 		return a.quit()
 	case "events", "e":
-		ev := newEventsView(a.common)
-		a.push(ev)
-		return ev.Init()
+		return a.openEvents()
 	case "help", "h":
 		a.mode = modeHelp
 		return nil
@@ -432,6 +503,8 @@ func (a *App) render() string {
 	default:
 		body = a.top().View(bw, bh)
 	}
+	// A body taller than its space must never push the status line off.
+	body = normalize(body, bw, bh)
 	if a.mode == modeConfirm {
 		body = overlay(body, a.confirmView(bw), bw, bh)
 	}
@@ -534,26 +607,15 @@ func (a *App) statusLine(w int) string {
 		return s
 	}
 	s := a.snap
-	var parts []string
 	name := s.Info.Name
 	if name == "" {
 		name = string(a.common.Engine.ID())
 	}
-	parts = append(parts, st.StatusKey.Render(name))
-	if s.Info.ServerVersion != "" {
-		parts = append(parts, fmt.Sprintf("engine %s API %s", s.Info.ServerVersion, s.Info.APIVersion))
-	}
-	run, total := counts(s)
-	parts = append(parts, fmt.Sprintf("%d/%d running", run, total))
+	// Most important first: on a narrow terminal the tail is cut.
+	parts := []string{st.StatusKey.Render(name)}
 	switch s.State {
 	case backend.ConnConnected:
-		// The events stream keeps the list current; the clock time of the
-		// last change tells the data's age without redrawing every second.
-		live := st.OK.Render("live")
-		if !s.Updated.IsZero() {
-			live += " " + st.Dim.Render("upd "+s.Updated.Local().Format("15:04:05"))
-		}
-		parts = append(parts, live)
+		parts = append(parts, st.OK.Render("live"))
 	case backend.ConnDisconnected:
 		age := "never"
 		if !s.Updated.IsZero() {
@@ -566,10 +628,27 @@ func (a *App) statusLine(w int) string {
 	if a.common.ReadOnly {
 		parts = append(parts, st.RO.Render("RO"))
 	}
-	if a.flash != "" && a.common.Now().Sub(a.flashAt) < 8*time.Second {
+	now := a.common.Now()
+	if a.flash != "" && now.Sub(a.flashAt) < 8*time.Second {
 		parts = append(parts, a.flash)
-	} else if s.Err != "" {
-		parts = append(parts, st.Error.Render("error: ")+s.Err)
+	} else if s.Err != "" && (s.State != backend.ConnConnected || now.Sub(s.ErrAt) < 30*time.Second) {
+		// An action's error fades after 30 s; a connection error stays
+		// while it lasts.
+		msg := st.Error.Render("error: ") + s.Err
+		if !s.ErrAt.IsZero() {
+			msg += st.Dim.Render(" (" + duration(now.Sub(s.ErrAt)) + " ago)")
+		}
+		parts = append(parts, msg)
+	}
+	run, total := counts(s)
+	parts = append(parts, fmt.Sprintf("%d/%d running", run, total))
+	if !s.Updated.IsZero() && s.State == backend.ConnConnected {
+		// The events stream keeps the list current; the clock time of the
+		// last change tells the data's age without redrawing every second.
+		parts = append(parts, st.Dim.Render("upd "+s.Updated.Local().Format("15:04:05")))
+	}
+	if s.Info.ServerVersion != "" && w >= 100 {
+		parts = append(parts, fmt.Sprintf("engine %s API %s", s.Info.ServerVersion, s.Info.APIVersion))
 	}
 	parts = append(parts, st.Dim.Render("? help"))
 	return strings.Join(parts, a.common.Glyphs.Sep)
@@ -626,16 +705,24 @@ func overlay(body, box string, w, h int) string {
 func (a *App) helpView(w, h int) string {
 	st := a.common.Styles
 	groups := a.common.Keys.Help()
-	colW := 34
+	var logKeys []key.Binding
+	for _, col := range logview.DefaultKeyMap().FullHelp() {
+		logKeys = append(logKeys, col...)
+	}
+	groups = append(groups, keymap.Group{Title: "Logs and documents", Bindings: logKeys})
+	colW := 33
+	if w >= 4*36 {
+		colW = 36
+	}
 	var cols []string
 	for _, g := range groups {
 		var b strings.Builder
 		b.WriteString(st.Title.Render(g.Title))
 		for _, k := range g.Bindings {
 			hk := k.Help()
-			b.WriteString("\n" + fit(hk.Key, 10, false, "") + " " + hk.Desc)
+			b.WriteString("\n" + fit(hk.Key, 9, false, "") + " " + hk.Desc)
 		}
-		cols = append(cols, lipgloss.NewStyle().Width(colW).Render(b.String()))
+		cols = append(cols, lipgloss.NewStyle().Width(colW-1).MarginRight(1).Render(b.String()))
 	}
 	perRow := max(w/colW, 1)
 	var rows []string
@@ -643,9 +730,11 @@ func (a *App) helpView(w, h int) string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cols[i:min(i+perRow, len(cols))]...))
 	}
 	extra := "\nFilter: text, /regexp/, state=running|exited|unhealthy|oom|bad, label=key[=value]; terms combine.\n" +
-		"Commands: :c :n :v :m :s (tabs), :events, :q.   esc or ? closes this help."
+		"Commands: :c :n :v :m :s (tabs), :events, :q.   j/k scroll, esc or ? closes this help."
 	if a.common.ReadOnly {
 		extra += "\nRead-only mode: actions that change the engine are not bound."
 	}
-	return strings.Join(rows, "\n\n") + "\n" + extra
+	lines := strings.Split(strings.Join(rows, "\n\n")+"\n"+extra, "\n")
+	a.helpOffset = min(a.helpOffset, max(len(lines)-h, 0))
+	return strings.Join(lines[a.helpOffset:], "\n")
 }

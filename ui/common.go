@@ -44,6 +44,7 @@ type ExecFunc func(e Engine, containerID string) (tea.ExecCommand, error)
 type Common struct {
 	Width, Height int
 	Styles        Styles
+	Paints        Paints // Styles precomputed for hot tables
 	Glyphs        Glyphs
 	Keys          keymap.KeyMap
 	ReadOnly      bool

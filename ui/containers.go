@@ -4,18 +4,22 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/audit"
 	"github.com/dockterm/dockterm/backend/engine"
 )
 
 // Column indexes of the containers table.
 const (
-	colName = iota
+	colSec = iota
+	colName
 	colImage
 	colState
 	colRestarts
@@ -31,6 +35,7 @@ const (
 
 func containerColumns() []Column {
 	return []Column{
+		colSec:      {Title: "SEC", Width: 4, Drop: 2},
 		colName:     {Title: "NAME", Flex: 3, Min: 16},
 		colImage:    {Title: "IMAGE", Flex: 1, Min: 10, Drop: 5},
 		colState:    {Title: "STATE", Width: 17},
@@ -41,7 +46,7 @@ func containerColumns() []Column {
 		colBlock:    {Title: "BLK r/w/s", Width: 11, Right: true, Drop: 8},
 		colPIDs:     {Title: "PIDS", Width: 5, Right: true, Drop: 7},
 		colUptime:   {Title: "UP", Width: 6, Right: true, Drop: 4},
-		colPorts:    {Title: "PORTS", Flex: 2, Min: 10, Drop: 9},
+		colPorts:    {Title: "PORTS", Flex: 3, Min: 12, Drop: 9},
 		colProject:  {Title: "PROJECT", Width: 10, Drop: 10},
 	}
 }
@@ -66,7 +71,9 @@ type containersTab struct {
 	table    tableView
 	width    int
 	height   int
-	watched  []string
+	// worst is the highest open finding severity per container, from the
+	// last security report.
+	worst map[string]audit.Severity
 }
 
 func newContainersTab(c *Common) *containersTab {
@@ -91,7 +98,6 @@ func (t *containersTab) SetFilter(s string) error {
 
 func (t *containersTab) SetSize(w, h int) {
 	t.width, t.height = w, h
-	t.syncWatched()
 }
 
 // selected returns the container under the cursor.
@@ -110,6 +116,10 @@ func (t *containersTab) Update(msg tea.Msg) tea.Cmd {
 		}
 		t.snap = msg.snap
 		t.rebuild()
+	case securityReportMsg:
+		if msg.engine == t.common.Engine.ID() && msg.err == nil {
+			t.worst = WorstByContainer(msg.report)
+		}
 	case tea.KeyPressMsg:
 		return t.handleKey(msg)
 	}
@@ -195,7 +205,7 @@ func containerKey(cm *Common, msg tea.KeyPressMsg, ct backend.Container) tea.Cmd
 		}
 		c, err := cm.Exec(cm.Engine, ct.ID)
 		if err != nil {
-			return flash("exec in " + ct.Name + ": " + err.Error())
+			return flash("exec in " + ct.Name + ": " + errText(err))
 		}
 		return tea.Exec(c, func(err error) tea.Msg {
 			return execDoneMsg{name: ct.Name, err: err}
@@ -223,7 +233,7 @@ func containerKey(cm *Common, msg tea.KeyPressMsg, ct backend.Container) tea.Cmd
 // hungriest container belongs at the top.
 func defaultDesc(col int) bool {
 	switch col {
-	case colRestarts, colCPU, colMem, colNet, colBlock, colPIDs, colUptime:
+	case colSec, colRestarts, colCPU, colMem, colNet, colBlock, colPIDs, colUptime:
 		return true
 	}
 	return false
@@ -252,7 +262,6 @@ func (t *containersTab) move(delta int) {
 	if sel >= 0 && sel < n {
 		t.table.selected = sel
 	}
-	t.syncWatched()
 }
 
 // rebuild derives the rows from the snapshot, filter, sort and grouping,
@@ -262,6 +271,7 @@ func (t *containersTab) rebuild() {
 	if c, ok := t.selected(); ok {
 		keepID = c.ID
 	}
+	oldIndex := t.table.selected
 	list := make([]*backend.Container, 0, len(t.snap.Containers))
 	for i := range t.snap.Containers {
 		c := &t.snap.Containers[i]
@@ -273,15 +283,24 @@ func (t *containersTab) rebuild() {
 		}
 		list = append(list, c)
 	}
-	less := t.lessFunc()
+	key := t.sortKey()
+	keys := make(map[*backend.Container]sortKey, len(list))
+	for _, c := range list {
+		keys[c] = key(c)
+	}
 	sort.SliceStable(list, func(i, j int) bool {
-		if t.group && list[i].Project != list[j].Project {
-			return projectKey(list[i]) < projectKey(list[j])
+		a, b := list[i], list[j]
+		if t.group && a.Project != b.Project {
+			return projectKey(a) < projectKey(b)
 		}
-		if t.sortDesc {
-			return less(list[j], list[i])
+		ka, kb := keys[a], keys[b]
+		if c := ka.cmp(kb); c != 0 {
+			if t.sortDesc {
+				return c > 0
+			}
+			return c < 0
 		}
-		return less(list[i], list[j])
+		return a.Name < b.Name // ties read A to Z whatever the direction
 	})
 	t.rows = t.rows[:0]
 	last := "\x00"
@@ -296,7 +315,9 @@ func (t *containersTab) rebuild() {
 		}
 		t.rows = append(t.rows, row{c: c})
 	}
-	t.table.selected = 0
+	// Stay on the same container; if it went away, stay at the same
+	// place in the list rather than jumping to the top.
+	t.table.selected = min(max(oldIndex, 0), max(len(t.rows)-1, 0))
 	for i, r := range t.rows {
 		if r.c != nil && r.c.ID == keepID {
 			t.table.selected = i
@@ -318,82 +339,98 @@ func (t *containersTab) stat(c *backend.Container) (backend.Stats, bool) {
 	return s, ok && c.State == "running"
 }
 
-// lessFunc orders by the sort column; ties fall back to the name so the
-// order is stable between refreshes.
-func (t *containersTab) lessFunc() func(a, b *backend.Container) bool {
-	num := func(f func(*backend.Container) float64) func(a, b *backend.Container) bool {
-		return func(a, b *backend.Container) bool {
-			x, y := f(a), f(b)
-			if x != y {
-				return x < y
-			}
-			return a.Name < b.Name
-		}
-	}
-	str := func(f func(*backend.Container) string) func(a, b *backend.Container) bool {
-		return func(a, b *backend.Container) bool {
-			x, y := f(a), f(b)
-			if x != y {
-				return x < y
-			}
-			return a.Name < b.Name
-		}
-	}
-	st := func(c *backend.Container, f func(backend.Stats) float64) float64 {
-		if s, ok := t.stat(c); ok {
-			return f(s)
-		}
-		return -1
-	}
-	switch t.sortCol {
-	case colImage:
-		return str(func(c *backend.Container) string { return c.Image })
-	case colState:
-		return str(func(c *backend.Container) string { return stateClass(*c) + stateText(*c) })
-	case colRestarts:
-		return num(func(c *backend.Container) float64 { return float64(c.RestartCount) })
-	case colCPU:
-		return num(func(c *backend.Container) float64 {
-			return st(c, func(s backend.Stats) float64 { return s.CPUPercent })
-		})
-	case colMem:
-		return num(func(c *backend.Container) float64 {
-			return st(c, func(s backend.Stats) float64 { return float64(s.MemUsage) })
-		})
-	case colNet:
-		return num(func(c *backend.Container) float64 {
-			return st(c, func(s backend.Stats) float64 { return s.NetRxRate + s.NetTxRate })
-		})
-	case colBlock:
-		return num(func(c *backend.Container) float64 {
-			return st(c, func(s backend.Stats) float64 { return s.BlkReadRate + s.BlkWritRate })
-		})
-	case colPIDs:
-		return num(func(c *backend.Container) float64 {
-			return st(c, func(s backend.Stats) float64 { return float64(s.PIDs) })
-		})
-	case colUptime:
-		return num(func(c *backend.Container) float64 {
-			if c.State != "running" || c.StartedAt.IsZero() {
-				return -1
-			}
-			return float64(t.common.Now().Sub(c.StartedAt))
-		})
-	case colPorts:
-		return str(func(c *backend.Container) string { return portsText(c.Ports) })
-	case colProject:
-		return str(func(c *backend.Container) string { return c.Project })
-	}
-	return str(func(c *backend.Container) string { return c.Name })
+// sortKey is computed once per container per rebuild, not per comparison.
+type sortKey struct {
+	num float64
+	str string
 }
 
-// syncWatched tells the engine which containers are on screen (plus the
-// selected one) so only those are sampled. It does no I/O.
-func (t *containersTab) syncWatched() {
-	if t.common.Engine == nil {
-		return
+func (k sortKey) cmp(o sortKey) int {
+	switch {
+	case k.num < o.num:
+		return -1
+	case k.num > o.num:
+		return 1
 	}
+	return strings.Compare(k.str, o.str)
+}
+
+// statsColumn reports columns whose order depends on sampled figures.
+func statsColumn(col int) bool {
+	switch col {
+	case colCPU, colMem, colNet, colBlock, colPIDs:
+		return true
+	}
+	return false
+}
+
+func (t *containersTab) sortKey() func(c *backend.Container) sortKey {
+	st := func(c *backend.Container, f func(backend.Stats) float64) sortKey {
+		if s, ok := t.stat(c); ok {
+			return sortKey{num: f(s)}
+		}
+		return sortKey{num: -1}
+	}
+	switch t.sortCol {
+	case colSec:
+		return func(c *backend.Container) sortKey {
+			if s, ok := t.worst[c.ID]; ok {
+				return sortKey{num: float64(s) + 1}
+			}
+			return sortKey{}
+		}
+	case colImage:
+		return func(c *backend.Container) sortKey { return sortKey{str: c.Image} }
+	case colState:
+		return func(c *backend.Container) sortKey { return sortKey{str: stateClass(*c) + stateText(*c)} }
+	case colRestarts:
+		return func(c *backend.Container) sortKey { return sortKey{num: float64(c.RestartCount)} }
+	case colCPU:
+		return func(c *backend.Container) sortKey {
+			return st(c, func(s backend.Stats) float64 { return s.CPUPercent })
+		}
+	case colMem:
+		return func(c *backend.Container) sortKey {
+			return st(c, func(s backend.Stats) float64 { return float64(s.MemUsage) })
+		}
+	case colNet:
+		return func(c *backend.Container) sortKey {
+			return st(c, func(s backend.Stats) float64 { return s.NetRxRate + s.NetTxRate })
+		}
+	case colBlock:
+		return func(c *backend.Container) sortKey {
+			return st(c, func(s backend.Stats) float64 { return s.BlkReadRate + s.BlkWritRate })
+		}
+	case colPIDs:
+		return func(c *backend.Container) sortKey {
+			return st(c, func(s backend.Stats) float64 { return float64(s.PIDs) })
+		}
+	case colUptime:
+		now := t.common.Now()
+		return func(c *backend.Container) sortKey {
+			if c.State != "running" || c.StartedAt.IsZero() {
+				return sortKey{num: -1}
+			}
+			return sortKey{num: float64(now.Sub(c.StartedAt))}
+		}
+	case colPorts:
+		return func(c *backend.Container) sortKey { return sortKey{str: portsText(c.Ports)} }
+	case colProject:
+		return func(c *backend.Container) sortKey { return sortKey{str: c.Project} }
+	}
+	return func(c *backend.Container) sortKey { return sortKey{str: c.Name} }
+}
+
+// watchIDs lists the containers whose stats the list needs: the running
+// rows on screen plus the selected one. Sorting by a figure (CPU, memory,
+// net, block, PIDs) needs every running row, or a hog below the fold would
+// never rise to the top; that costs the engine more, and only while the
+// operator sorts that way.
+func (t *containersTab) watchIDs() []string {
 	from, to := t.table.visibleRange(len(t.rows), max(t.height-1, 0))
+	if statsColumn(t.sortCol) {
+		from, to = 0, len(t.rows)
+	}
 	ids := make([]string, 0, to-from+1)
 	for i := from; i < to; i++ {
 		if c := t.rows[i].c; c != nil && c.State == "running" {
@@ -403,12 +440,7 @@ func (t *containersTab) syncWatched() {
 	if c, ok := t.selected(); ok && c.State == "running" && !slices.Contains(ids, c.ID) {
 		ids = append(ids, c.ID)
 	}
-	slices.Sort(ids)
-	if slices.Equal(ids, t.watched) {
-		return
-	}
-	t.watched = ids
-	t.common.Engine.SetWatched(ids)
+	return ids
 }
 
 func (t *containersTab) View(width, height int) string {
@@ -417,6 +449,8 @@ func (t *containersTab) View(width, height int) string {
 		switch {
 		case t.snap.State == backend.ConnConnecting:
 			msg = "Connecting to the engine…"
+		case t.snap.State == backend.ConnDisconnected && t.snap.Updated.IsZero():
+			msg = "Not connected to the engine yet; retrying.\n\n" + t.snap.Err
 		case t.filter.raw != "":
 			msg = fmt.Sprintf("No container matches %q. Press esc to clear the filter.", t.filter.raw)
 		case !t.showAll:
@@ -424,25 +458,33 @@ func (t *containersTab) View(width, height int) string {
 		}
 		return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, msg)
 	}
-	st := t.common.Styles
-	return t.table.render(t.common, width, height, len(t.rows), t.sortCol, t.sortDesc, func(r, col int) (string, lipgloss.Style) {
+	p := &t.common.Paints
+	return t.table.renderPaint(t.common, width, height, len(t.rows), t.sortCol, t.sortDesc, func(r, col int) (string, paint) {
 		rw := t.rows[r]
 		if rw.c == nil {
 			if col == colName {
-				return "▸ " + rw.header, st.Title
+				return "> " + rw.header, p.Title
 			}
-			return "", st.Title
+			return "", p.Title
 		}
 		return t.cell(rw.c, col)
 	})
 }
 
-func (t *containersTab) cell(c *backend.Container, col int) (string, lipgloss.Style) {
-	st := t.common.Styles
-	plain := lipgloss.NewStyle()
+func (t *containersTab) cell(c *backend.Container, col int) (string, paint) {
+	st := &t.common.Paints
+	plain := st.Plain
 	s, hasStats := t.stat(c)
-	dash := func() (string, lipgloss.Style) { return "-", st.Dim }
+	dash := func() (string, paint) { return "-", st.Dim }
 	switch col {
+	case colSec:
+		sev, ok := t.worst[c.ID]
+		if !ok {
+			return "", plain
+		}
+		name := sev.String()
+		short := map[string]string{"critical": "CRIT", "high": "HIGH", "medium": "MED", "low": "LOW", "info": "info"}[name]
+		return short, st.Severity[name]
 	case colName:
 		return c.Name, plain
 	case colImage:
@@ -462,7 +504,7 @@ func (t *containersTab) cell(c *backend.Container, col int) (string, lipgloss.St
 			return "", plain
 		}
 		if c.RestartCount > 0 {
-			return fmt.Sprint(c.RestartCount), st.Warn
+			return strconv.Itoa(c.RestartCount), st.Warn
 		}
 		return "0", st.Dim
 	case colCPU:
@@ -492,7 +534,7 @@ func (t *containersTab) cell(c *backend.Container, col int) (string, lipgloss.St
 		if !hasStats {
 			return dash()
 		}
-		return fmt.Sprint(s.PIDs), plain
+		return strconv.FormatUint(s.PIDs, 10), plain
 	case colUptime:
 		if c.State != "running" || c.StartedAt.IsZero() {
 			return dash()

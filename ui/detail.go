@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/audit"
 	"github.com/dockterm/dockterm/backend/engine"
 	"github.com/dockterm/dockterm/ui/sparkline"
 )
@@ -24,10 +26,11 @@ const (
 	secTop
 	secDiff
 	secStats
+	secSecurity
 	numSections
 )
 
-var sectionNames = [numSections]string{"Logs", "Inspect", "Env", "Mounts", "Network", "Top", "Diff", "Stats"}
+var sectionNames = [numSections]string{"Logs", "Inspect", "Env", "Mounts", "Network", "Top", "Diff", "Stats", "Security"}
 
 // logSince are the presets the `s` key cycles through.
 var logSince = []struct {
@@ -87,9 +90,17 @@ type logBatchMsg struct {
 type detailView struct {
 	common  *Common
 	ct      backend.Container
+	gone    bool // the container was removed while the view was open
 	section int
 	width   int
 	height  int
+	// ctx ends when the view closes, so every call and stream it started
+	// ends too, even one whose answer is still on its way.
+	ctx        context.Context
+	cancel     context.CancelFunc
+	logsOpened bool
+	topBusy    bool
+	security   *audit.Report
 
 	logs   *pane // the log section
 	doc    *pane // the text of the other sections
@@ -111,7 +122,9 @@ type detailView struct {
 }
 
 func newDetailView(c *Common, ct backend.Container, section int) *detailView {
-	return &detailView{common: c, ct: ct, section: section, logs: newPane(c, true), doc: newPane(c, false)}
+	ctx, cancel := context.WithCancel(c.Ctx)
+	return &detailView{common: c, ct: ct, section: section, logs: newPane(c, true), doc: newPane(c, false),
+		ctx: ctx, cancel: cancel}
 }
 
 func (d *detailView) tag() detailTag { return detailTag{engine: d.common.Engine.ID(), view: d} }
@@ -149,12 +162,19 @@ func (d *detailView) SetSize(w, h int) {
 	d.doc.SetSize(w, ph)
 }
 
-// Init opens the log stream and fetches inspect in the background.
+// Init fetches inspect in the background and loads the first section; the
+// log stream opens when the Logs section is first shown.
 func (d *detailView) Init() tea.Cmd {
-	return tea.Batch(d.openLogs(), d.fetchInspect(), d.enterSection())
+	return tea.Batch(d.fetchInspect(), d.enterSection())
 }
 
+// Close ends the view's calls and streams.
 func (d *detailView) Close() {
+	d.closeStream()
+	d.cancel()
+}
+
+func (d *detailView) closeStream() {
 	if d.stream != nil {
 		d.stream.Close()
 		d.stream = nil
@@ -162,12 +182,13 @@ func (d *detailView) Close() {
 }
 
 func (d *detailView) openLogs() tea.Cmd {
-	d.Close()
+	d.closeStream()
+	d.logsOpened = true
 	d.logGen++
 	gen := d.logGen
 	d.logs.Reset()
 	d.logErr = ""
-	e, ctx, id, opts, tag := d.common.Engine, d.common.Ctx, d.ct.ID, logSince[d.since].opts, d.tag()
+	e, ctx, id, opts, tag := d.common.Engine, d.ctx, d.ct.ID, logSince[d.since].opts, d.tag()
 	d.logs.SetStatus(logSince[d.since].label)
 	return func() tea.Msg {
 		s, err := e.Logs(ctx, id, opts)
@@ -199,7 +220,7 @@ func waitLogs(tag detailTag, gen int, s *engine.LogStream) tea.Cmd {
 }
 
 func (d *detailView) fetchInspect() tea.Cmd {
-	e, ctx, id, tag := d.common.Engine, d.common.Ctx, d.ct.ID, d.tag()
+	e, ctx, id, tag := d.common.Engine, d.ctx, d.ct.ID, d.tag()
 	return func() tea.Msg {
 		det, err := e.Inspect(ctx, id)
 		return inspectMsg{tag: tag, detail: det, err: err}
@@ -207,7 +228,11 @@ func (d *detailView) fetchInspect() tea.Cmd {
 }
 
 func (d *detailView) fetchTop() tea.Cmd {
-	e, ctx, id, tag := d.common.Engine, d.common.Ctx, d.ct.ID, d.tag()
+	if d.topBusy || d.gone {
+		return nil // one call at a time, so answers cannot overtake each other
+	}
+	d.topBusy = true
+	e, ctx, id, tag := d.common.Engine, d.ctx, d.ct.ID, d.tag()
 	return func() tea.Msg {
 		t, err := e.Top(ctx, id)
 		return topMsg{tag: tag, top: t, err: err}
@@ -215,7 +240,7 @@ func (d *detailView) fetchTop() tea.Cmd {
 }
 
 func (d *detailView) fetchDiff() tea.Cmd {
-	e, ctx, id, tag := d.common.Engine, d.common.Ctx, d.ct.ID, d.tag()
+	e, ctx, id, tag := d.common.Engine, d.ctx, d.ct.ID, d.tag()
 	return func() tea.Msg {
 		c, err := e.Diff(ctx, id)
 		return diffMsg{tag: tag, changes: c, err: err}
@@ -225,6 +250,12 @@ func (d *detailView) fetchDiff() tea.Cmd {
 // enterSection loads what a section needs when it is shown.
 func (d *detailView) enterSection() tea.Cmd {
 	switch d.section {
+	case secLogs:
+		if !d.logsOpened {
+			return d.openLogs()
+		}
+	case secSecurity:
+		d.fillDoc()
 	case secTop:
 		return d.fetchTop()
 	case secDiff:
@@ -242,9 +273,22 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 		if msg.engine != d.common.Engine.ID() {
 			return nil
 		}
+		found := false
 		for _, c := range msg.snap.Containers {
 			if c.ID == d.ct.ID {
 				d.ct = c
+				found = true
+			}
+		}
+		if msg.snap.State == backend.ConnConnected {
+			d.gone = !found
+		}
+	case securityReportMsg:
+		if msg.engine == d.common.Engine.ID() && msg.err == nil {
+			r := msg.report
+			d.security = &r
+			if d.section == secSecurity {
+				d.fillDoc()
 			}
 		}
 	case tickMsg:
@@ -262,7 +306,7 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			d.logErr = msg.err.Error()
+			d.logErr = errText(msg.err)
 			return nil
 		}
 		d.stream = msg.stream
@@ -274,7 +318,7 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 		d.logs.Append(msg.lines...)
 		if msg.done {
 			if d.stream != nil && d.stream.Err() != nil {
-				d.logErr = d.stream.Err().Error()
+				d.logErr = errText(d.stream.Err())
 			}
 			d.logs.SetStatus(logSince[d.since].label + " · ended")
 			return nil
@@ -285,7 +329,7 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			d.detailErr = msg.err.Error()
+			d.detailErr = errText(msg.err)
 		} else {
 			d.detail = &msg.detail
 			d.detailErr = ""
@@ -295,9 +339,10 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 		if !d.mine(msg.tag) {
 			return nil
 		}
+		d.topBusy = false
 		d.top, d.topErr = msg.top, ""
 		if msg.err != nil {
-			d.topErr = msg.err.Error()
+			d.topErr = errText(msg.err)
 		}
 	case diffMsg:
 		if !d.mine(msg.tag) {
@@ -305,7 +350,7 @@ func (d *detailView) Update(msg tea.Msg) tea.Cmd {
 		}
 		d.diff, d.diffErr = msg.changes, ""
 		if msg.err != nil {
-			d.diffErr = msg.err.Error()
+			d.diffErr = errText(msg.err)
 		}
 		d.diffAt = d.common.Now()
 		d.fillDoc()
@@ -327,8 +372,6 @@ func (d *detailView) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return d.switchTo((d.section + 1) % numSections)
 	case key.Matches(msg, dk.PrevSection):
 		return d.switchTo((d.section + numSections - 1) % numSections)
-	case key.Matches(msg, ck.Logs):
-		return d.switchTo(secLogs)
 	case key.Matches(msg, ck.Inspect):
 		return d.switchTo(secInspect)
 	case key.Matches(msg, ck.Top):
@@ -340,7 +383,7 @@ func (d *detailView) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, dk.Reveal):
 		d.revealed = !d.revealed
 		d.fillDoc()
-		return nil
+		return flash(map[bool]string{true: "secrets revealed (ctrl+r hides them)", false: "secrets masked"}[d.revealed])
 	case key.Matches(msg, dk.Since) && d.section == secLogs:
 		d.since = (d.since + 1) % len(logSince)
 		return d.openLogs()
@@ -354,6 +397,9 @@ func (d *detailView) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (d *detailView) switchTo(s int) tea.Cmd {
+	if s != d.section {
+		d.revealed = false // revealing is for the section it was asked in
+	}
 	d.section = s
 	return d.enterSection()
 }
@@ -363,6 +409,17 @@ func (d *detailView) fillDoc() {
 	var lines []string
 	add := func(format string, a ...any) { lines = append(lines, fmt.Sprintf(format, a...)) }
 	det := d.detail
+	if d.section == secSecurity {
+		if d.security == nil {
+			add("The security audit has not reported yet (it runs from the Security tab).")
+		} else if ls := SecuritySectionLines(*d.security, d.ct.ID, max(d.width-2, 20)); len(ls) > 0 {
+			lines = append(lines, ls...)
+		} else {
+			add("No open finding for this container.")
+		}
+		d.doc.SetLines(lines)
+		return
+	}
 	if det == nil && d.section != secDiff {
 		if d.detailErr != "" {
 			add("inspect failed: %s", d.detailErr)
@@ -477,7 +534,11 @@ func orDash(s string) string {
 func (d *detailView) View(w, h int) string {
 	st := d.common.Styles
 	// Header: name, state, image; then the section bar.
-	head := st.Title.Render(d.ct.Name) + "  " + stateText(d.ct) + st.Dim.Render("  "+d.ct.Image+"  "+shortID(d.ct.ID))
+	state := stateText(d.ct)
+	if d.gone {
+		state = st.Bad.Render("removed")
+	}
+	head := st.Title.Render(d.ct.Name) + "  " + state + st.Dim.Render("  "+d.ct.Image+"  "+shortID(d.ct.ID))
 	var tabs []string
 	for i, n := range sectionNames {
 		if i == d.section {

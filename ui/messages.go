@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/engine"
+	"github.com/dockterm/dockterm/backend/sanitize"
 )
 
 // engineChangedMsg says the engine's snapshot changed; the root model takes
@@ -59,13 +59,13 @@ type tickMsg struct{ at time.Time }
 
 // waitChange blocks (in a Cmd, off the UI goroutine) until the engine
 // reports a change, then waits a little longer so a burst of changes becomes
-// one redraw: at most ~8 frames a second however busy the engine is.
+// one redraw: at most ~4 frames a second however busy the engine is.
 func waitChange(e Engine) tea.Cmd {
 	ch := e.Changed()
 	id := e.ID()
 	return func() tea.Msg {
 		<-ch
-		time.Sleep(120 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
 		return engineChangedMsg{engine: id}
 	}
 }
@@ -84,5 +84,6 @@ func confirm(cm *Common, ct backend.Container, a engine.Action) tea.Cmd {
 	return func() tea.Msg { return confirmMsg{engine: id, container: ct, action: a} }
 }
 
-// callCtx is a helper for detail views' engine calls.
-func callCtx(cm *Common) context.Context { return cm.Ctx }
+// errText renders an error for the screen. Errors can carry text from the
+// engine (daemon messages), so they pass the sanitizer like everything else.
+func errText(err error) string { return sanitize.String(err.Error()) }

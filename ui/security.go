@@ -16,6 +16,7 @@ import (
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/audit"
 	"github.com/dockterm/dockterm/backend/engine"
+	"github.com/dockterm/dockterm/keymap"
 )
 
 // The Security tab shows the audit of the engine in focus: its score and
@@ -74,17 +75,6 @@ type securityAcceptedMsg struct {
 // securityKeys are the tab's own bindings.
 // TODO(keymap): move into keymap.KeyMap (a Security group) so that help
 // lists them; they do not change an engine, so read-only mode keeps them.
-type securityKeys struct {
-	Accept   key.Binding
-	Hardened key.Binding
-}
-
-func newSecurityKeys() securityKeys {
-	return securityKeys{
-		Accept:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "accept finding (with a reason)")),
-		Hardened: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hardened run command")),
-	}
-}
 
 const defaultDriftEvery = 3 * time.Minute
 
@@ -114,7 +104,7 @@ type secRow struct {
 type securityTab struct {
 	common  *Common
 	deps    SecurityDeps
-	keys    securityKeys
+	keys    keymap.Security
 	engines map[backend.EngineID]*secEngine
 	order   []backend.EngineID // engines in the order first seen
 
@@ -141,7 +131,7 @@ func newSecurityTab(c *Common, deps SecurityDeps) *securityTab {
 	in.Prompt = "reason: "
 	in.CharLimit = audit.MaxReasonLen
 	return &securityTab{
-		common: c, deps: deps, keys: newSecurityKeys(), engines: map[backend.EngineID]*secEngine{}, input: in,
+		common: c, deps: deps, keys: c.Keys.Security, engines: map[backend.EngineID]*secEngine{}, input: in,
 		table: tableView{cols: []Column{
 			{Title: "SEV", Width: 8},
 			{Title: "ID", Width: 12},
