@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/audit"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -382,5 +383,114 @@ func TestDisconnectedShownWithDataAge(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+func TestDetailViewReleasesItsCallsOnClose(t *testing.T) {
+	a, _ := newTestApp(t, 120, 30, false)
+	press(a, "i")
+	d := a.stack[0].(*detailView)
+	if d.ctx.Err() != nil {
+		t.Fatal("context ended while the view is open")
+	}
+	press(a, "esc")
+	if d.ctx.Err() == nil {
+		t.Fatal("closing the detail view must cancel its calls and streams")
+	}
+}
+
+func TestWatchedSetFollowsTheViewInFront(t *testing.T) {
+	a, f := newTestApp(t, 120, 30, false)
+	watched := func() []string { f.mu.Lock(); defer f.mu.Unlock(); return append([]string(nil), f.watched...) }
+	if got := watched(); len(got) != 3 { // the three running rows
+		t.Fatalf("list watches %v", got)
+	}
+	press(a, "/")
+	typeText(a, "shop-web")
+	press(a, "enter", "i")
+	if got := watched(); len(got) != 1 || got[0] != "aaaaaaaaaaaa1111" {
+		t.Fatalf("detail should watch only its container, got %v", got)
+	}
+	press(a, "esc", "5")
+	if got := watched(); len(got) != 0 {
+		t.Fatalf("no list in front, nothing to sample; got %v", got)
+	}
+}
+
+func TestSortingByAFigureWatchesEveryRunningRow(t *testing.T) {
+	a, f := newTestApp(t, 120, 6, false) // room for two rows only
+	f.mu.Lock()
+	n := len(f.watched)
+	f.mu.Unlock()
+	if n > 2 {
+		t.Fatalf("by name, only visible rows are sampled; got %d", n)
+	}
+	press(a, ">", ">", ">", ">", ">") // sec, name -> image -> state -> restarts -> cpu
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.watched) != 3 {
+		t.Fatalf("sorting by CPU must sample all 3 running containers, got %v", f.watched)
+	}
+}
+
+func TestEscInFilterPromptRestoresFilter(t *testing.T) {
+	a, _ := newTestApp(t, 120, 30, false)
+	press(a, "/")
+	typeText(a, "shop")
+	press(a, "enter", "/")
+	typeText(a, "xyz")
+	press(a, "esc")
+	if got := a.tabs[tabContainers].Filter(); got != "shop" {
+		t.Fatalf("filter after esc = %q, want the previous one", got)
+	}
+}
+
+func TestEventsViewDoesNotStack(t *testing.T) {
+	a, _ := newTestApp(t, 120, 30, false)
+	press(a, "E", "E", "E")
+	if len(a.stack) != 1 {
+		t.Fatalf("stack depth %d", len(a.stack))
+	}
+}
+
+func TestHelpKeepsStatusLine(t *testing.T) {
+	a, _ := newTestApp(t, 80, 24, false)
+	press(a, "?")
+	lines := strings.Split(screen(a), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "running") {
+		t.Fatalf("status line pushed off by the help: %q", last)
+	}
+	press(a, "j", "j", "j")
+	if a.helpOffset == 0 {
+		t.Errorf("help does not scroll")
+	}
+}
+
+func TestSecurityReportMarksRows(t *testing.T) {
+	a, f := newTestApp(t, 120, 30, false)
+	a.Update(securityReportMsg{engine: f.ID(), report: audit.Report{Containers: []audit.ContainerSummary{
+		{ID: "aaaaaaaaaaaa1111", Worst: audit.SevCritical, Open: 2},
+		{ID: "bbbbbbbbbbbb2222", Worst: audit.SevLow, Open: 0}, // nothing open: no mark
+	}}})
+	var web, api string
+	for _, l := range strings.Split(screen(a), "\n") {
+		if strings.Contains(l, "shop-web-1") {
+			web = l
+		}
+		if strings.Contains(l, "shop-api-1") {
+			api = l
+		}
+	}
+	if !strings.HasPrefix(web, "CRIT") {
+		t.Errorf("web row lacks its severity: %q", web)
+	}
+	if strings.HasPrefix(api, "LOW") {
+		t.Errorf("a container with nothing open is marked: %q", api)
+	}
+	// A report from another engine must not land.
+	a.Update(securityReportMsg{engine: "other", report: audit.Report{Containers: []audit.ContainerSummary{
+		{ID: "bbbbbbbbbbbb2222", Worst: audit.SevHigh, Open: 1}}}})
+	if strings.Contains(screen(a), "HIGH") {
+		t.Errorf("another engine's report landed")
 	}
 }
