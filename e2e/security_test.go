@@ -1,0 +1,41 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockterm/dockterm/internal/testengine"
+)
+
+// TestNewRiskyContainerAppearsInSecurityTab starts the console first, then
+// a container that mounts the engine socket, and expects the finding to show
+// up in the Security tab from events, without any key to refresh.
+func TestNewRiskyContainerAppearsInSecurityTab(t *testing.T) {
+	bin := buildBinary(t)
+	p := startPane(t, 160, 45, append(dockerHostEnv(), "TERM=xterm-256color", "XDG_CONFIG_HOME="+t.TempDir()), bin)
+	p.waitText("NAME")
+	p.keys("5")
+	p.waitText("score")
+
+	id := testengine.Run(t, testengine.RunOpts{Name: "sock",
+		HostConfig: &container.HostConfig{Binds: []string{"/var/run/docker.sock:/var/run/docker.sock:ro"}}})
+	name := strings.TrimPrefix(testengine.Inspect(t, id).Name, "/")
+	p.keys("/")
+	p.literal(name)
+	p.keys("Enter")
+	s := p.waitText("CIS-5.32")
+	if !strings.Contains(s, "socket") {
+		t.Errorf("finding title missing:\n%s", s)
+	}
+	// The detail explains evidence and remediation.
+	p.keys("Enter")
+	p.waitText("/var/run/docker.sock")
+	s = p.screen()
+	for _, want := range []string{"evidence", "why", "fix", "Hardened run command"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("finding detail lacks %q:\n%s", want, s)
+		}
+	}
+}
