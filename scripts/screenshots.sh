@@ -54,6 +54,18 @@ shot detail-inspect
 keys Tab
 wait_for "› env"
 shot detail-env
-keys Escape Escape ?
-wait_for "Container"
+keys Escape Escape
+keys Escape # clear the filter
+# The security tab and one finding's detail.
+keys 5
+wait_for "score"
+sleep 2
+shot security
+keys / ; tmux -L "$sock" send-keys -t "$session" -l "ops-agent"; keys Enter
+wait_for "CIS-5.32"
+keys Enter
+wait_for "Hardened run command"
+shot security-finding
+keys Escape Escape Escape 1 ?
+wait_for "Logs and documents"
 shot help
