@@ -14,6 +14,22 @@
 // once the TUI redraws: show the returned error in the UI too. To avoid
 // suspending the TUI at all for a container without a shell, call FindShell
 // first and pass its answer as cmd.
+//
+// While Run starts the shell the operator sees only their terminal, with no
+// TUI to answer keys, so every engine call before the shell is up (shell
+// detection, exec create, attach, the first resize) is bounded by
+// Options.SetupTimeout, and an engine that accepts the connection but never
+// answers makes Run return a *TimeoutError instead of leaving a blank
+// screen. The interactive session itself is not bounded.
+//
+// Keys during that start: bubbletea hands the terminal back in cooked mode,
+// where ctrl+c raises SIGINT, which bubbletea's own handler turns into an
+// interrupt that quits dockterm as soon as Run returns (and ctrl+\ or ctrl+z
+// would kill or stop it outright). So Run switches a terminal stdin to raw
+// mode first thing, where no key raises a signal, and watches it until the
+// shell is attached: ctrl+c abandons the start (Run returns an error
+// wrapping ErrInterrupted and the operator is back in the TUI); anything
+// else typed meanwhile is handed to the shell, as a terminal would.
 package execsh
 
 import (
@@ -54,6 +70,35 @@ var ErrNoShell = errors.New("no shell in container")
 // was running, which ended the session.
 var ErrContainerStopped = errors.New("container stopped")
 
+// ErrInterrupted reports that the operator pressed ctrl+c while the shell
+// was starting, which abandons the start.
+var ErrInterrupted = errors.New("interrupted with ctrl+c while starting the shell")
+
+// ErrEngineTimeout matches (errors.Is) every *TimeoutError.
+var ErrEngineTimeout = errors.New("engine did not answer in time")
+
+// DefaultSetupTimeout bounds each engine call that starts a session unless
+// Options.SetupTimeout says otherwise.
+const DefaultSetupTimeout = 10 * time.Second
+
+// TimeoutError is returned by Run when the engine did not answer one of the
+// calls that start or finish the session within Options.SetupTimeout.
+type TimeoutError struct {
+	Timeout time.Duration
+	While   string // what Run was doing: "starting the shell"
+	Call    string // the engine call that got no answer: "exec create"
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("engine did not answer within %s while %s (%s)", e.Timeout, e.While, e.Call)
+}
+
+// Is makes errors.Is(err, ErrEngineTimeout) and errors.Is(err,
+// context.DeadlineExceeded) true.
+func (e *TimeoutError) Is(target error) bool {
+	return target == ErrEngineTimeout || target == context.DeadlineExceeded
+}
+
 // ExitError is returned by Run when the process in the container exited with
 // a non-zero code.
 type ExitError struct {
@@ -86,6 +131,10 @@ type Options struct {
 	NoTTY bool
 	// Shells overrides DefaultShells when cmd is empty.
 	Shells []string
+	// SetupTimeout bounds each engine call made before the shell is up
+	// (and the exit-code inquiry after it ends, and each resize); zero or
+	// less means DefaultSetupTimeout. The session in between is unbounded.
+	SetupTimeout time.Duration
 }
 
 // Session is one exec in one container. It is single-use: call Run once.
@@ -161,18 +210,33 @@ func FindShell(ctx context.Context, api API, containerID string, candidates []st
 // Run creates the exec, attaches to it and relays the terminal until the
 // process exits (nil for code 0, *ExitError otherwise), the container stops
 // (an error wrapping ErrContainerStopped) or Options.Context is cancelled.
-// When stdin is a terminal it is switched to raw mode for the duration and
-// restored on every way out, panics included.
+// Each engine call before the shell is up is bounded by
+// Options.SetupTimeout (a *TimeoutError); ctrl+c meanwhile abandons the
+// start (ErrInterrupted). When stdin is a terminal it is switched to raw
+// mode for the duration and restored on every way out, panics included.
 func (s *Session) Run() error {
 	ctx := s.opts.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 
 	stdin, stdout, stderr := s.streams()
 	tty := !s.opts.NoTTY
+	timeout := s.setupTimeout()
+	starting := func(call string) *TimeoutError {
+		return &TimeoutError{Timeout: timeout, While: "starting the shell", Call: call}
+	}
+
+	guard, err := guardTerminal(stdin, func() { cancel(ErrInterrupted) })
+	if err != nil {
+		return err
+	}
+	// Deferred, so the terminal is restored and stdin released on every way
+	// out, panics included; both are idempotent.
+	defer guard.restore()
+	defer guard.stop()
 
 	cmd := s.cmd
 	if len(cmd) == 0 {
@@ -180,11 +244,17 @@ func (s *Session) Run() error {
 		if len(shells) == 0 {
 			shells = DefaultShells()
 		}
-		sh, err := FindShell(ctx, s.api, s.containerID, shells)
+		sh, err := bounded(ctx, timeout, starting("shell detection"), func(ctx context.Context) (string, error) {
+			return FindShell(ctx, s.api, s.containerID, shells)
+		}, nil)
 		if err != nil {
-			// One clear line; the terminal is still in cooked mode here.
-			fmt.Fprintf(stderr, "dockterm: cannot open a shell: %v\n", err)
-			return err
+			if !errors.Is(err, ErrInterrupted) {
+				// One clear line, in cooked mode so it prints as a line.
+				guard.stop()
+				guard.restore()
+				fmt.Fprintf(stderr, "dockterm: cannot open a shell: %v\n", err)
+			}
+			return s.setupErr("find shell", err)
 		}
 		cmd = []string{sh}
 	}
@@ -197,45 +267,45 @@ func (s *Session) Run() error {
 		}
 	}
 
-	created, err := s.api.ContainerExecCreate(ctx, s.containerID, container.ExecOptions{
-		User:         s.opts.User,
-		WorkingDir:   s.opts.WorkingDir,
-		Env:          s.opts.Env,
-		Cmd:          cmd,
-		Tty:          tty,
-		ConsoleSize:  size, // honoured from API 1.42 on; dropped by the client before
-		AttachStdin:  true,
-		AttachStdout: true,
-		AttachStderr: true,
-	})
+	created, err := bounded(ctx, timeout, starting("exec create"), func(ctx context.Context) (container.ExecCreateResponse, error) {
+		return s.api.ContainerExecCreate(ctx, s.containerID, container.ExecOptions{
+			User:         s.opts.User,
+			WorkingDir:   s.opts.WorkingDir,
+			Env:          s.opts.Env,
+			Cmd:          cmd,
+			Tty:          tty,
+			ConsoleSize:  size, // honoured from API 1.42 on; dropped by the client before
+			AttachStdin:  true,
+			AttachStdout: true,
+			AttachStderr: true,
+		})
+	}, nil)
 	if err != nil {
-		return fmt.Errorf("exec %q in %s: %w", strings.Join(cmd, " "), shortID(s.containerID), err)
+		return s.setupErr(fmt.Sprintf("exec %q", strings.Join(cmd, " ")), err)
 	}
 	execID := created.ID
 
-	// Watch the container before attaching so a stop during the session is
-	// not missed. Its own context so the watch ends with Run.
+	// Watch the container from before attaching so a stop during the
+	// session is not missed. Its own context so the watch ends with Run.
 	stopped := s.watchContainer(ctx)
 
-	resp, err := s.api.ContainerExecAttach(ctx, execID, container.ExecAttachOptions{Tty: tty, ConsoleSize: size})
+	resp, err := bounded(ctx, timeout, starting("exec attach"), func(ctx context.Context) (types.HijackedResponse, error) {
+		return s.api.ContainerExecAttach(ctx, execID, container.ExecAttachOptions{Tty: tty, ConsoleSize: size})
+	}, func(r types.HijackedResponse) { r.Close() })
 	if err != nil {
-		return fmt.Errorf("attach to exec in %s: %w", shortID(s.containerID), err)
+		return s.setupErr("attach to exec", err)
 	}
 	defer resp.Close()
 
-	if tty {
-		if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			state, err := term.MakeRaw(int(f.Fd()))
-			if err != nil {
-				return fmt.Errorf("exec: raw terminal: %w", err)
-			}
-			// Deferred, so it also runs when a panic unwinds Run.
-			defer func() { _ = term.Restore(int(f.Fd()), state) }()
-		}
-		if hasTerm {
-			stopResize := forwardResize(ctx, s.api, execID, termFd)
-			defer stopResize()
-		}
+	// The shell is up: from here on keys belong to it. A terminal stays raw
+	// for a TTY session and goes back to cooked mode without one.
+	typed := guard.stop()
+	if !tty {
+		guard.restore()
+	}
+	if tty && hasTerm {
+		stopResize := forwardResize(ctx, s.api, execID, termFd, timeout)
+		defer stopResize()
 	}
 
 	outDone := make(chan error, 1)
@@ -267,7 +337,7 @@ func (s *Session) Run() error {
 		outDone <- err
 	}()
 
-	stopInput := relayInput(stdin, resp, !tty)
+	stopInput := relayInput(stdin, resp, typed, !tty)
 	defer stopInput()
 
 	select {
@@ -278,13 +348,13 @@ func (s *Session) Run() error {
 	case <-stopped:
 		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ErrContainerStopped)
 	case <-ctx.Done():
-		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ctx.Err())
+		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), context.Cause(ctx))
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), ctx.Err())
+		return fmt.Errorf("exec in %s: %w", shortID(s.containerID), context.Cause(ctx))
 	}
 
-	code, err := s.exitCode(ctx, execID)
+	code, err := s.exitCode(ctx, execID, timeout)
 	if err != nil {
 		return err
 	}
@@ -307,6 +377,71 @@ func (s *Session) Run() error {
 	case <-time.After(stopGrace):
 		return exitErr
 	}
+}
+
+func (s *Session) setupTimeout() time.Duration {
+	if s.opts.SetupTimeout > 0 {
+		return s.opts.SetupTimeout
+	}
+	return DefaultSetupTimeout
+}
+
+// setupErr gives a failed setup step its context. A timeout is returned as
+// is: it already says what the engine failed to answer, in the words the
+// operator should read.
+func (s *Session) setupErr(what string, err error) error {
+	if te := (*TimeoutError)(nil); errors.As(err, &te) {
+		return te
+	}
+	if errors.Is(err, ErrNoShell) || errors.Is(err, ErrInterrupted) {
+		return err
+	}
+	return fmt.Errorf("%s in %s: %w", what, shortID(s.containerID), err)
+}
+
+// bounded runs one engine call under the setup timeout d and returns tmo
+// when the engine does not answer in time, or the cause of ctx when the
+// caller (or ctrl+c) cancelled first.
+//
+// The call runs in a goroutine of its own because a context does not bound
+// every call: the docker client's attach stops watching its context once
+// connected and then waits for the upgrade answer with no deadline, so an
+// engine that accepts the connection and goes silent would hold a plain call
+// for ever. On timeout Run moves on and the abandoned call ends whenever the
+// engine answers or drops the connection; release, if not nil, then frees
+// whatever it returned.
+func bounded[T any](ctx context.Context, d time.Duration, tmo *TimeoutError, call func(context.Context) (T, error), release func(T)) (T, error) {
+	cctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := call(cctx)
+		done <- result{v, err}
+	}()
+	var zero T
+	select {
+	case r := <-done:
+		if r.err == nil {
+			return r.v, nil
+		}
+		if ctx.Err() == nil && cctx.Err() == nil {
+			return zero, r.err // the engine answered, with an error
+		}
+	case <-cctx.Done():
+		go func() {
+			if r := <-done; r.err == nil && release != nil {
+				release(r.v)
+			}
+		}()
+	}
+	if ctx.Err() != nil {
+		return zero, context.Cause(ctx)
+	}
+	return zero, tmo
 }
 
 const (
@@ -335,10 +470,15 @@ func (s *Session) streams() (io.Reader, io.Writer, io.Writer) {
 }
 
 // watchContainer returns a channel closed when the container stops running.
+// The wait request lasts the whole session, so it is not bounded; it is made
+// in a goroutine because the client sends it and waits for the engine's
+// headers before returning, which a silent engine would never send. A stop
+// that happens before the request reaches the engine is not missed: waiting
+// for "not running" on a stopped container answers at once.
 func (s *Session) watchContainer(ctx context.Context) <-chan struct{} {
 	stopped := make(chan struct{})
-	waitC, errC := s.api.ContainerWait(ctx, s.containerID, container.WaitConditionNotRunning)
 	go func() {
+		waitC, errC := s.api.ContainerWait(ctx, s.containerID, container.WaitConditionNotRunning)
 		select {
 		case <-waitC:
 			close(stopped)
@@ -352,12 +492,19 @@ func (s *Session) watchContainer(ctx context.Context) <-chan struct{} {
 }
 
 // exitCode asks the engine for the exit code. The stream can close a moment
-// before the engine marks the exec finished, so it polls briefly.
-func (s *Session) exitCode(ctx context.Context, execID string) (int, error) {
+// before the engine marks the exec finished, so it polls briefly. Each ask
+// is bounded like a setup call: the terminal is still raw until Run returns.
+func (s *Session) exitCode(ctx context.Context, execID string, timeout time.Duration) (int, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	delay := 5 * time.Millisecond
+	tmo := &TimeoutError{Timeout: timeout, While: "reading the exit code", Call: "exec inspect"}
 	for {
-		ins, err := s.api.ContainerExecInspect(ctx, execID)
+		ins, err := bounded(ctx, timeout, tmo, func(ctx context.Context) (container.ExecInspect, error) {
+			return s.api.ContainerExecInspect(ctx, execID)
+		}, nil)
+		if errors.Is(err, ErrEngineTimeout) {
+			return 0, err
+		}
 		if err != nil {
 			return 0, fmt.Errorf("exec inspect in %s: %w", shortID(s.containerID), err)
 		}
@@ -378,8 +525,9 @@ func (s *Session) exitCode(ctx context.Context, execID string) (int, error) {
 	}
 }
 
-// relayInput copies stdin to the exec until stdin ends or the returned stop
-// function is called. Reading a terminal goes through a cancellable reader:
+// relayInput sends typed (keys the operator typed while the shell was
+// starting) and then copies stdin to the exec until stdin ends or the
+// returned stop function is called. Reading a terminal goes through a cancellable reader:
 // a plain Read left blocked after the session would swallow the operator's
 // next keystroke meant for the TUI.
 //
@@ -388,7 +536,7 @@ func (s *Session) exitCode(ctx context.Context, execID string) (int, error) {
 // closing the output too, losing whatever the process still prints, so the
 // connection stays open until the process exits; a real terminal never
 // reaches end of input anyway.
-func relayInput(stdin io.Reader, resp types.HijackedResponse, closeWrite bool) (stop func()) {
+func relayInput(stdin io.Reader, resp types.HijackedResponse, typed []byte, closeWrite bool) (stop func()) {
 	cr, err := cancelreader.NewReader(stdin)
 	if err != nil {
 		// epoll refuses some files (regular files, /dev/null): those never
@@ -399,6 +547,11 @@ func relayInput(stdin io.Reader, resp types.HijackedResponse, closeWrite bool) (
 	go func() {
 		defer close(done)
 		defer cr.Close()
+		if len(typed) > 0 {
+			if _, err := resp.Conn.Write(typed); err != nil {
+				return
+			}
+		}
 		_, _ = io.Copy(resp.Conn, cr)
 		if closeWrite {
 			_ = resp.CloseWrite()
@@ -437,16 +590,20 @@ func terminalFd(stdin io.Reader, stdout io.Writer) (int, bool) {
 	return 0, false
 }
 
-// resizeOnce sends the current terminal size. Right after attach the
-// process may not be started yet and the engine refuses the resize, so the
-// first one is retried a few times, as the docker CLI does.
-func resizeOnce(ctx context.Context, api API, execID string, fd int, retries int) {
+// resizeOnce sends the current terminal size, each request bounded by
+// timeout so a silent engine cannot hold the resize forwarder (which Run
+// waits for on its way out). Right after attach the process may not be
+// started yet and the engine refuses the resize, so the first one is
+// retried a few times, as the docker CLI does.
+func resizeOnce(ctx context.Context, api API, execID string, fd int, retries int, timeout time.Duration) {
 	for i := 0; ; i++ {
 		w, h, err := term.GetSize(fd)
 		if err != nil || w <= 0 || h <= 0 {
 			return
 		}
-		err = api.ContainerExecResize(ctx, execID, container.ResizeOptions{Height: uint(h), Width: uint(w)})
+		rctx, cancel := context.WithTimeout(ctx, timeout)
+		err = api.ContainerExecResize(rctx, execID, container.ResizeOptions{Height: uint(h), Width: uint(w)})
+		cancel()
 		if err == nil || i >= retries || ctx.Err() != nil {
 			return
 		}

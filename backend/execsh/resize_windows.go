@@ -2,10 +2,13 @@
 
 package execsh
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // forwardResize sends the size once: Windows has no SIGWINCH.
-func forwardResize(ctx context.Context, api API, execID string, fd int) (stop func()) {
-	resizeOnce(ctx, api, execID, fd, 10)
+func forwardResize(ctx context.Context, api API, execID string, fd int, timeout time.Duration) (stop func()) {
+	resizeOnce(ctx, api, execID, fd, 10, timeout)
 	return func() {}
 }
