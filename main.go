@@ -231,7 +231,9 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 	if secNote != "" {
 		eng.ReportError(errors.New(secNote))
 	}
-	p := tea.NewProgram(app, tea.WithContext(ctx))
+	// 10 frames a second at most: the screen changes a few times a second
+	// at most, and the default 60 Hz renderer tick alone costs ~1% CPU.
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(10))
 	go watchTerminal(ctx, p)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {

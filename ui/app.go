@@ -127,7 +127,7 @@ func NewApp(c *Common, opts Options) *App {
 
 // Init starts listening to the engine.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(waitChange(a.common.Engine), a.tick())
+	return tea.Batch(waitChange(a.common.Engine, time.Time{}), a.tick())
 }
 
 func (a *App) tick() tea.Cmd {
@@ -208,7 +208,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.snap = a.common.Engine.Snapshot()
-		cmds := []tea.Cmd{waitChange(a.common.Engine)}
+		cmds := []tea.Cmd{waitChange(a.common.Engine, msg.at)}
 		cmds = append(cmds, a.broadcast(snapshotMsg{engine: msg.engine, snap: a.snap}))
 		return a, tea.Batch(cmds...)
 	case tickMsg:

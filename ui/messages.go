@@ -13,7 +13,10 @@ import (
 
 // engineChangedMsg says the engine's snapshot changed; the root model takes
 // a fresh snapshot (a memory copy, no I/O) and hands it to the views.
-type engineChangedMsg struct{ engine backend.EngineID }
+type engineChangedMsg struct {
+	engine backend.EngineID
+	at     time.Time
+}
 
 // snapshotMsg carries a snapshot to the views.
 type snapshotMsg struct {
@@ -60,15 +63,24 @@ type tickMsg struct{ at time.Time }
 // waitChange blocks (in a Cmd, off the UI goroutine) until the engine
 // reports a change, then waits a little longer so a burst of changes becomes
 // one redraw: at most ~4 frames a second however busy the engine is.
-func waitChange(e Engine) tea.Cmd {
+//
+// The pause follows the change, not precedes it, only when the previous
+// frame was recent: after a quiet spell the first change shows at once (the
+// list at start-up, a container dying).
+func waitChange(e Engine, last time.Time) tea.Cmd {
 	ch := e.Changed()
 	id := e.ID()
 	return func() tea.Msg {
 		<-ch
-		time.Sleep(250 * time.Millisecond)
-		return engineChangedMsg{engine: id}
+		if wait := frameGap - time.Since(last); wait > 0 {
+			time.Sleep(wait)
+		}
+		return engineChangedMsg{engine: id, at: time.Now()}
 	}
 }
+
+// frameGap is the least time between two redraws caused by the engine.
+const frameGap = 250 * time.Millisecond
 
 func runAction(cm *Common, ct backend.Container, a engine.Action) tea.Cmd {
 	e := cm.Engine

@@ -287,7 +287,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 		e.cli = cli
 		e.mu.Unlock()
 	}
-	if err := e.identify(ctx, cli); err != nil {
+	if err := e.negotiate(ctx, cli); err != nil {
 		return false, err
 	}
 	// Subscribe before listing so nothing that happens in between is lost;
@@ -302,6 +302,13 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	}
 	e.setState(backend.ConnConnected)
 	e.setErr(nil)
+	// The list is on screen; the engine's identity (version, info: the
+	// slowest call of all) follows without delaying it.
+	go func() {
+		if err := e.identify(sctx, cli); err != nil && sctx.Err() == nil {
+			e.setErr(err)
+		}
+	}()
 
 	dirty := map[string]bool{}
 	var debounce <-chan time.Time
@@ -375,7 +382,9 @@ func relevant(a events.Action) bool {
 	return true
 }
 
-func (e *Engine) identify(ctx context.Context, cli client.APIClient) error {
+// negotiate pings the engine and settles the API version, which decides
+// how stats are sampled.
+func (e *Engine) negotiate(ctx context.Context, cli client.APIClient) error {
 	cctx, cancel := e.call(ctx)
 	defer cancel()
 	if _, err := cli.Ping(cctx); err != nil {
@@ -384,6 +393,18 @@ func (e *Engine) identify(ctx context.Context, cli client.APIClient) error {
 	if n, ok := cli.(interface{ NegotiateAPIVersion(context.Context) }); ok {
 		n.NegotiateAPIVersion(cctx)
 	}
+	api := cli.ClientVersion()
+	e.mu.Lock()
+	e.oneShot = apiAtLeast(api, 1, 41)
+	e.info.APIVersion = sanitize.String(api)
+	e.mu.Unlock()
+	return nil
+}
+
+// identify reads the engine's version and info for the status bar.
+func (e *Engine) identify(ctx context.Context, cli client.APIClient) error {
+	cctx, cancel := e.call(ctx)
+	defer cancel()
 	v, err := cli.ServerVersion(cctx)
 	if err != nil {
 		return fmt.Errorf("version: %w", err)
@@ -413,7 +434,6 @@ func (e *Engine) identify(ctx context.Context, cli client.APIClient) error {
 	}
 	e.mu.Lock()
 	e.info = ei
-	e.oneShot = apiAtLeast(api, 1, 41)
 	e.mu.Unlock()
 	e.notify()
 	return nil

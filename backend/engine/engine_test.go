@@ -60,9 +60,8 @@ func TestListFollowsEventsAndActions(t *testing.T) {
 	cli := testengine.Client(t)
 	e := startEngine(t, cli)
 	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
-	if s := e.Snapshot(); s.Info.APIVersion == "" || s.Info.ServerVersion == "" {
-		t.Fatalf("identity missing: %+v", s.Info)
-	}
+	// The identity follows the list.
+	waitSnap(t, e, "identity", func(s Snapshot) bool { return s.Info.ServerVersion != "" && s.Info.APIVersion != "" })
 
 	id := testengine.Run(t, testengine.RunOpts{Name: "events", Labels: map[string]string{"hostile": "\x1b]0;pwned\x07x\x1b[2J"}})
 	c := waitSnap(t, e, "new container listed as running", func(s Snapshot) bool {
