@@ -129,22 +129,10 @@ func (t *containersTab) Update(msg tea.Msg) tea.Cmd {
 func (t *containersTab) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := t.common.Keys
 	l, c := k.List, k.Containers
-	pageRows := max(t.height-2, 1)
+	if listNav(l, msg, &t.table, len(t.rows), max(t.height-2, 1), t.move) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, l.Up):
-		t.move(-1)
-	case key.Matches(msg, l.Down):
-		t.move(1)
-	case key.Matches(msg, l.PageUp):
-		t.move(-pageRows)
-	case key.Matches(msg, l.PageDown):
-		t.move(pageRows)
-	case key.Matches(msg, l.Top):
-		t.table.selected = 0
-		t.move(0)
-	case key.Matches(msg, l.Bottom):
-		t.table.selected = len(t.rows) - 1
-		t.move(0)
 	case key.Matches(msg, l.SortNext):
 		t.sortCol = (t.sortCol + 1) % len(t.table.cols)
 		t.sortDesc = defaultDesc(t.sortCol)

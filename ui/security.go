@@ -613,22 +613,10 @@ func (t *securityTab) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	page := max(t.height-3, 1)
+	if listNav(l, msg, &t.table, len(t.rows), max(t.height-3, 1), t.move) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, l.Up):
-		t.move(-1)
-	case key.Matches(msg, l.Down):
-		t.move(1)
-	case key.Matches(msg, l.PageUp):
-		t.move(-page)
-	case key.Matches(msg, l.PageDown):
-		t.move(page)
-	case key.Matches(msg, l.Top):
-		t.table.selected = 0
-		t.move(0)
-	case key.Matches(msg, l.Bottom):
-		t.table.selected = len(t.rows) - 1
-		t.move(0)
 	case key.Matches(msg, k.Containers.Group):
 		t.byObject = !t.byObject
 		t.rebuild()

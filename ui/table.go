@@ -3,8 +3,13 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dockterm/dockterm/keymap"
 )
 
 // Column describes one table column. Fixed columns take Width cells; the
@@ -220,4 +225,29 @@ func (t *tableView) renderPaint(c *Common, width, height, n int, sortCol int, so
 		b.WriteString(strings.Repeat(" ", width))
 	}
 	return b.String()
+}
+
+// listNav applies the list movement keys shared by every table: up, down,
+// page up/down, top, bottom. move moves the selection by a delta (skipping
+// header rows as the table needs). It reports whether msg was such a key.
+func listNav(l keymap.List, msg tea.KeyPressMsg, t *tableView, n, page int, move func(int)) bool {
+	switch {
+	case key.Matches(msg, l.Up):
+		move(-1)
+	case key.Matches(msg, l.Down):
+		move(1)
+	case key.Matches(msg, l.PageUp):
+		move(-page)
+	case key.Matches(msg, l.PageDown):
+		move(page)
+	case key.Matches(msg, l.Top):
+		t.selected = 0
+		move(0)
+	case key.Matches(msg, l.Bottom):
+		t.selected = n - 1
+		move(0)
+	default:
+		return false
+	}
+	return true
 }
