@@ -129,12 +129,11 @@ func dockerHostEnv() []string {
 
 func TestTriageLoop(t *testing.T) {
 	bin := buildBinary(t)
-	token := fmt.Sprintf("needle%d", time.Now().UnixNano()%100000)
 	name := testengine.Run(t, testengine.RunOpts{Name: "triage", Args: []string{"-log-burst", "300", "-log-every", "200ms"}})
 	testengine.WaitLogs(t, name, "fixture")
-	// a second container whose log carries the token we will search for
-	other := testengine.Run(t, testengine.RunOpts{Name: "needle", Config: nil, Args: []string{"-log-burst", "5", "-hostile"}})
-	_ = other
+	// A second container, with "needle" in its name, that filtering the
+	// list by the first one's name must hide.
+	testengine.Run(t, testengine.RunOpts{Name: "needle", Args: []string{"-log-burst", "5", "-hostile"}})
 	cli := testengine.Client(t)
 	info, err := cli.ContainerInspect(t.Context(), name)
 	if err != nil {
@@ -173,7 +172,6 @@ func TestTriageLoop(t *testing.T) {
 	p.waitFor("the list", func(s string) bool { return strings.Contains(s, "NAME") })
 	p.keys("Escape")
 	p.waitFor("the unfiltered list", func(s string) bool { return !strings.Contains(s, "filter:") })
-	_ = token
 
 	pid := p.pid()
 	p.keys("q")
@@ -236,17 +234,51 @@ func TestExitsWhenTerminalGoesAway(t *testing.T) {
 	t.Fatalf("dockterm survived its terminal (SIGHUP)")
 }
 
+// helpShown reports that the help screen is open: it shows the titles of
+// the "General" and "Detail" binding groups, which nothing else does (the
+// tab bar and the status bar, on screen all the time, say "Containers",
+// "running" and "? help").
+func helpShown(s string) bool {
+	return strings.Contains(s, "General") && strings.Contains(s, "Detail")
+}
+
+// lastRow is the bottom row of a captured screen, where the status bar
+// belongs.
+func lastRow(s string) string {
+	rows := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return rows[len(rows)-1]
+}
+
+// filterTo filters the container list down to the container with this ID
+// (the engine may hold many others) and waits for its row, found by the
+// start of its name.
+func (p *pane) filterTo(id string) {
+	p.t.Helper()
+	info, err := testengine.Client(p.t).ContainerInspect(p.t.Context(), id)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	name := strings.TrimPrefix(info.Name, "/")
+	p.keys("/")
+	p.literal(id[:12])
+	p.keys("Enter")
+	p.waitText("filter: " + id[:12])
+	p.waitText(name[:16])
+}
+
 func TestTerminals(t *testing.T) {
 	bin := buildBinary(t)
+	id := testengine.Run(t, testengine.RunOpts{Name: "term"})
 	for _, env := range [][]string{
 		{"TERM=linux"}, {"TERM=dumb"}, {"TERM=unknown-terminal-xyz"}, {"TERM=xterm-256color", "NO_COLOR=1"},
 	} {
 		t.Run(strings.Join(env, ","), func(t *testing.T) {
 			p := startPane(t, 80, 24, append(dockerHostEnv(), env...), bin)
 			p.waitText("Containers")
-			p.waitText("running")
+			// A real row, not just the status bar, is drawn.
+			p.filterTo(id)
 			p.keys("?")
-			p.waitText("help")
+			p.waitFor("the help screen", helpShown)
 			p.keys("Escape", "q")
 		})
 	}
@@ -254,15 +286,34 @@ func TestTerminals(t *testing.T) {
 
 func TestReadOnlyFlag(t *testing.T) {
 	bin := buildBinary(t)
-	p := startPane(t, 120, 30, dockerHostEnv(), bin, "--read-only")
+	// Big enough for the whole help, so that a binding missing from the
+	// screen is missing from the help, not scrolled or clipped away.
+	p := startPane(t, 160, 50, dockerHostEnv(), bin, "--read-only")
 	p.waitText("RO")
 	p.keys("?")
-	s := p.waitText("Container")
+	s := p.waitText("Read-only mode: actions that change the engine are not bound.")
+	if !helpShown(s) {
+		t.Fatalf("the help is not on screen:\n%s", s)
+	}
 	for _, gone := range []string{"restart", "kill", "exec shell"} {
 		if strings.Contains(s, gone) {
-			t.Errorf("read-only help shows %q", gone)
+			t.Errorf("read-only help shows %q:\n%s", gone, s)
 		}
 	}
+	p.keys("Escape", "q")
+}
+
+// TestHelpKeepsStatusLine: at 80x24 the help fits the body, and the status
+// line stays on the bottom row instead of being pushed off the screen.
+func TestHelpKeepsStatusLine(t *testing.T) {
+	bin := buildBinary(t)
+	p := startPane(t, 80, 24, append(dockerHostEnv(), "TERM=xterm-256color"), bin)
+	p.waitFor("the status line", func(s string) bool { return strings.Contains(lastRow(s), "? help") })
+	p.keys("?")
+	p.waitFor("the help with the status line on the bottom row", func(s string) bool {
+		last := lastRow(s)
+		return helpShown(s) && (strings.Contains(last, "? help") || strings.Contains(last, "running"))
+	})
 	p.keys("Escape", "q")
 }
 
