@@ -159,8 +159,12 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 	}
 
 	tr := &http.Transport{
-		// Bounded idle pool, as the docker client's own default (moby#45539).
-		MaxIdleConns:          6,
+		// Bounded idle pool (moby#45539), but large enough for the stats
+		// sampler's concurrent one-shot calls: with Go's default of two
+		// idle connections per host, every sampling round re-dialled
+		// most of its connections.
+		MaxIdleConns:          24,
+		MaxIdleConnsPerHost:   24,
 		IdleConnTimeout:       30 * time.Second,
 		TLSHandshakeTimeout:   opts.ConnectTimeout,
 		ExpectContinueTimeout: time.Second,
