@@ -548,15 +548,15 @@ func (a *App) tabBar(w int) string {
 		}
 	}
 	bar := strings.Join(parts, "")
-	right := "dockterm"
+	right := st.TabBar.Render("dockterm ")
 	if a.common.ReadOnly {
-		right = st.RO.Render(" RO ") + " " + right
+		right = st.RO.Render(" RO ") + st.TabBar.Render(" ") + right
 	}
 	gap := w - ansi.StringWidth(bar) - ansi.StringWidth(right)
 	if gap < 1 {
 		return bar
 	}
-	return bar + strings.Repeat(" ", gap) + right
+	return bar + st.TabBar.Render(strings.Repeat(" ", gap)) + right
 }
 
 func (a *App) crumbs(w int) string {

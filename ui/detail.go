@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/audit"
@@ -548,6 +549,9 @@ func (d *detailView) View(w, h int) string {
 		}
 	}
 	bar := strings.Join(tabs, "")
+	if gap := w - ansi.StringWidth(bar); gap > 0 {
+		bar += st.TabBar.Render(strings.Repeat(" ", gap))
+	}
 	bh := max(h-2, 1)
 	var body string
 	switch d.section {

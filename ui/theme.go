@@ -45,9 +45,12 @@ func DefaultStyles() Styles {
 	blue := lipgloss.Color("#5fafff")
 	grey := lipgloss.Color("#8a8a8a")
 	return Styles{
-		TabActive:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(lipgloss.Color("#005f87")).Padding(0, 1),
-		TabInactive: lipgloss.NewStyle().Padding(0, 1).Foreground(grey),
-		TabBar:      lipgloss.NewStyle(),
+		TabActive: lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(lipgloss.Color("#005f87")).Padding(0, 1),
+		// Bars carry their own background on every cell: terminals and
+		// multiplexers that erase with the current background otherwise
+		// smear the active tab's colour to the end of the line.
+		TabInactive: lipgloss.NewStyle().Padding(0, 1).Foreground(lipgloss.Color("#bcbcbc")).Background(lipgloss.Color("#303030")),
+		TabBar:      lipgloss.NewStyle().Foreground(lipgloss.Color("#bcbcbc")).Background(lipgloss.Color("#303030")),
 		Crumbs:      lipgloss.NewStyle().Foreground(blue),
 		Header:      lipgloss.NewStyle().Bold(true).Foreground(blue),
 		Selected:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(lipgloss.Color("#3a4a5f")),
