@@ -72,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	host := fs.String("H", "", "engine to connect to (unix:///path, tcp://host:port, ssh://user@host); default as the docker CLI: $DOCKER_HOST, $DOCKER_CONTEXT, the current context, the local socket")
 	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
 	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
+	statsEvery := fs.Duration("stats-interval", 3*time.Second, "how often the figures of the containers on screen are sampled (each sample costs the engine a little)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -106,7 +107,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "dockterm:", err)
 		return 2
 	}
-	if err := runUI(env, ep, *readOnly); err != nil {
+	if *statsEvery < time.Second {
+		fmt.Fprintln(stderr, "dockterm: --stats-interval must be at least 1s (the engine collects stats once a second)")
+		return 2
+	}
+	if err := runUI(env, ep, *readOnly, *statsEvery); err != nil {
 		fmt.Fprintln(stderr, "dockterm:", err)
 		return 1
 	}
@@ -200,7 +205,7 @@ func plainTerminal(termName string) bool {
 	return false
 }
 
-func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
+func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery time.Duration) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
 		return errors.New("needs a terminal (run it in an interactive shell)")
 	}
@@ -216,7 +221,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool) error {
 	dial := func(ctx context.Context) (client.APIClient, error) {
 		return transport.Dial(ctx, ep, topts)
 	}
-	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{})
+	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery})
 	eng.Start(ctx)
 	defer func() {
 		if cli, err := eng.Client(); err == nil {

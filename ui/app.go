@@ -337,15 +337,11 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, g.NextTab) && !inDetail:
-		a.switchTab((a.active + 1) % len(a.tabs))
-		return nil
+		return a.switchTab((a.active + 1) % len(a.tabs))
 	case key.Matches(msg, g.PrevTab) && !inDetail:
-		a.switchTab((a.active + len(a.tabs) - 1) % len(a.tabs))
-		return nil
+		return a.switchTab((a.active + len(a.tabs) - 1) % len(a.tabs))
 	case key.Matches(msg, g.Tab1, g.Tab2, g.Tab3, g.Tab4, g.Tab5):
-		n := int(msg.String()[0] - '1')
-		a.switchTab(n)
-		return nil
+		return a.switchTab(int(msg.String()[0] - '1'))
 	case key.Matches(msg, g.Events):
 		return a.openEvents()
 	}
@@ -370,14 +366,20 @@ func (a *App) quit() tea.Cmd {
 	return tea.Quit
 }
 
-func (a *App) switchTab(n int) {
+// switchTab brings a tab to the front. A tab that does work only once
+// someone looks at it (the security tab's deep pass) is told.
+func (a *App) switchTab(n int) tea.Cmd {
 	if n < 0 || n >= len(a.tabs) {
-		return
+		return nil
 	}
 	for len(a.stack) > 0 {
 		a.pop()
 	}
 	a.active = n
+	if f, ok := a.tabs[n].(interface{ Focused() tea.Cmd }); ok {
+		return f.Focused()
+	}
+	return nil
 }
 
 func (a *App) startInput(m mode, value string) {
@@ -449,8 +451,7 @@ func (a *App) runCommand(cmd string) tea.Cmd {
 		return nil
 	}
 	if n, ok := commandTabs[cmd]; ok {
-		a.switchTab(n)
-		return nil
+		return a.switchTab(n)
 	}
 	a.setFlash(fmt.Sprintf("unknown command %q (try :c :n :v :m :s :events :q)", cmd))
 	return nil

@@ -102,9 +102,12 @@ type secRow struct {
 }
 
 type securityTab struct {
-	common  *Common
-	deps    SecurityDeps
-	keys    keymap.Security
+	common *Common
+	deps   SecurityDeps
+	keys   keymap.Security
+	// visited: the operator opened the tab; the costly deep pass waits
+	// for that.
+	visited bool
 	engines map[backend.EngineID]*secEngine
 	order   []backend.EngineID // engines in the order first seen
 
@@ -143,6 +146,16 @@ func newSecurityTab(c *Common, deps SecurityDeps) *securityTab {
 }
 
 func (t *securityTab) Title() string { return "Security" }
+
+// Focused is called when the tab comes to the front: from then on the deep
+// pass (diff, top) and the drift poll run.
+func (t *securityTab) Focused() tea.Cmd {
+	if t.visited {
+		return nil
+	}
+	t.visited = true
+	return t.kick(t.focus())
+}
 
 func (t *securityTab) Crumb() string {
 	if t.detail != nil {
@@ -283,7 +296,7 @@ func (t *securityTab) onTick(at time.Time) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, id := range t.order {
 		s := t.engines[id]
-		if s.have && s.connected && at.Sub(s.lastDrift) >= t.deps.DriftEvery {
+		if t.visited && s.have && s.connected && at.Sub(s.lastDrift) >= t.deps.DriftEvery {
 			s.lastDrift = at
 			cmds = append(cmds, t.kickDrift(id))
 		}
@@ -326,7 +339,9 @@ func (t *securityTab) kick(id backend.EngineID) tea.Cmd {
 			}
 			return securityReportMsg{engine: id, report: a.Report(), err: err}
 		}
-	case s.deep:
+	case s.deep && t.visited:
+		// docker diff and top of every running container cost the engine
+		// far more than the inspects: only once someone opened the tab.
 		s.deep, s.busy = false, true
 		return func() tea.Msg {
 			err := a.RefreshDeep(ctx)

@@ -212,8 +212,17 @@ func TestSecurityFirstSnapshotCollectsOnce(t *testing.T) {
 	}
 	run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: fe.snap}))
 	got := strings.Join(fa.callList(), ",")
-	if got != "Refresh,RefreshDeep" {
-		t.Errorf("calls = %s, want Refresh,RefreshDeep", got)
+	if got != "Refresh" {
+		t.Errorf("calls = %s, want Refresh (the deep pass waits until the tab is opened)", got)
+	}
+	// No drift poll either before the tab was opened.
+	run(tab, tab.Update(tickMsg{at: fakeNow.Add(2 * defaultDriftEvery)}))
+	if calls := fa.callList(); len(calls) != 0 {
+		t.Errorf("tick before the tab was opened caused %v", calls)
+	}
+	run(tab, tab.Focused())
+	if got := strings.Join(fa.callList(), ","); got != "RefreshDeep" {
+		t.Errorf("opening the tab: calls = %s, want RefreshDeep", got)
 	}
 	// The same snapshot again changes nothing: no engine call.
 	run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: fe.snap}))
@@ -225,7 +234,7 @@ func TestSecurityFirstSnapshotCollectsOnce(t *testing.T) {
 	if calls := fa.callList(); len(calls) != 0 {
 		t.Errorf("tick caused %v", calls)
 	}
-	run(tab, tab.Update(tickMsg{at: fakeNow.Add(defaultDriftEvery)}))
+	run(tab, tab.Update(tickMsg{at: tab.current().lastDrift.Add(defaultDriftEvery)}))
 	if got := strings.Join(fa.callList(), ","); got != "RefreshDrift" {
 		t.Errorf("drift poll = %s", got)
 	}
@@ -256,6 +265,8 @@ func TestSecurityReauditsOnlyChangedContainers(t *testing.T) {
 
 func TestSecurityReconnectCollectsAgain(t *testing.T) {
 	tab, fa, fe := loaded(t, 120, 30)
+	run(tab, tab.Focused())
+	fa.callList()
 	down := fe.snap
 	down.State = backend.ConnDisconnected
 	run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: down}))
