@@ -220,7 +220,22 @@ func firstUnsafe(s string) int {
 // and carry nothing an operator needs.
 func dropRune(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
-		r == 0x200e || r == 0x200f || r == 0x061c
+		r == 0x200e || r == 0x200f || r == 0x061c || PrependMark(r)
+}
+
+// PrependMark reports the prepended concatenation marks (Unicode grapheme
+// class Prepend among the format characters: U+0600..U+0605, U+06DD,
+// U+070F, U+0890..U+0891, U+08E2, U+110BD, U+110CD). They join the
+// following character into one grapheme whose width terminals and width
+// libraries disagree on, so a line holding one would misalign the screen
+// by a cell; a log line loses nothing readable without them.
+func PrependMark(r rune) bool {
+	switch {
+	case r >= 0x0600 && r <= 0x0605, r == 0x06dd, r == 0x070f, r == 0x0890, r == 0x0891, r == 0x08e2,
+		r == 0x110bd, r == 0x110cd:
+		return true
+	}
+	return false
 }
 
 // spaceRune reports the Unicode line and paragraph separators, which some

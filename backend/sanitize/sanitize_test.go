@@ -358,3 +358,21 @@ func TestFirstUnsafeEveryPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestPrependMarksDropped: a prepended concatenation mark joins the next
+// character into a grapheme whose width libraries disagree on (found by
+// FuzzView); it is dropped like the bidi controls.
+func TestPrependMarksDropped(t *testing.T) {
+	for _, r := range []rune{0x0600, 0x0605, 0x06dd, 0x070f, 0x0890, 0x08e2, 0x110bd} {
+		in := "a" + string(r) + " b"
+		if got := String(in); got != "a b" {
+			t.Errorf("String(%q) = %q", in, got)
+		}
+		if got := Line(in); got != "a b" {
+			t.Errorf("Line(%q) = %q", in, got)
+		}
+	}
+	if got := String("\u0627\u0644"); got != "\u0627\u0644" {
+		t.Errorf("plain Arabic letters must stay: %q", got)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dockterm/dockterm/backend/sanitize"
 )
 
 // MaxLineBytes bounds every stored line. A longer line is cut (at a rune
@@ -81,6 +83,9 @@ func scan(s string) (ascii, clean bool) {
 				return false, false
 			}
 		}
+		if strings.ContainsFunc(s, sanitize.PrependMark) {
+			return false, false
+		}
 	}
 	return ascii, clean
 }
@@ -99,7 +104,7 @@ func scrub(s string) string {
 			col += n
 			i += size
 			continue
-		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, sanitize.PrependMark(r):
 			b.WriteByte('?')
 			col++
 			i += size
