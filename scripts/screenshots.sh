@@ -29,7 +29,11 @@ wait_for() { # text, timeout seconds
 }
 keys() { for k in "$@"; do tmux -L "$sock" send-keys -t "$session" "$k"; sleep 0.25; done; }
 shot() { # name
-	tmux -L "$sock" capture-pane -e -p -t "$session" > "screenshots/$1.ansi"
+	# freeze ignores the "default colour" codes (39, 49) that tmux emits
+	# after a reset, and would carry the previous colour on: spell the
+	# defaults out as explicit colours of freeze's theme.
+	tmux -L "$sock" capture-pane -e -p -t "$session" |
+		sed -e 's/\x1b\[39m/\x1b[38;2;221;221;221m/g' -e 's/\x1b\[49m/\x1b[48;2;23;23;23m/g' > "screenshots/$1.ansi"
 	freeze --language ansi --window=false --padding 10 --font.size 14 -o "screenshots/$1.png" < "screenshots/$1.ansi" >/dev/null
 	rm -f "screenshots/$1.ansi"
 	echo "screenshots/$1.png"
