@@ -63,6 +63,17 @@ func typeText(a *App, s string) {
 }
 
 func drain(a *App, cmd tea.Cmd, depth int) {
+	runCmd(cmd, depth, func(m tea.Msg) tea.Cmd {
+		_, next := a.Update(m)
+		return next
+	})
+}
+
+// runCmd runs a Cmd synchronously (batches too, a bounded depth) and feeds
+// the messages back through feed, as the runtime would. A Cmd that does not
+// answer within 50 ms is a tick, a cursor blink or an engine wait: not part
+// of the step under test.
+func runCmd(cmd tea.Cmd, depth int, feed func(tea.Msg) tea.Cmd) {
 	if cmd == nil || depth > 5 {
 		return
 	}
@@ -72,18 +83,16 @@ func drain(a *App, cmd tea.Cmd, depth int) {
 	select {
 	case msg = <-ch:
 	case <-time.After(50 * time.Millisecond):
-		return // a tick or an engine wait: not part of this step
+		return
 	}
 	switch m := msg.(type) {
-	case nil:
+	case nil, tea.QuitMsg:
 	case tea.BatchMsg:
 		for _, c := range m {
-			drain(a, c, depth+1)
+			runCmd(c, depth+1, feed)
 		}
-	case tea.QuitMsg:
 	default:
-		_, next := a.Update(m)
-		drain(a, next, depth+1)
+		runCmd(feed(m), depth+1, feed)
 	}
 }
 

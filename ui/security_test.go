@@ -132,26 +132,7 @@ func newSecTab(t *testing.T, w, h int) (*securityTab, *fakeAuditor, *fakeEngine)
 // run executes a Cmd synchronously (batches too) and feeds the messages
 // back to the tab, as the runtime would.
 func run(tab *securityTab, cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(50 * time.Millisecond):
-		return // a cursor blink or a tick: not part of this step
-	}
-	switch m := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range m {
-			run(tab, c)
-		}
-	default:
-		run(tab, tab.Update(m))
-	}
+	runCmd(cmd, 0, tab.Update)
 }
 
 func secKey(tab *securityTab, keys ...string) {

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockterm/dockterm/internal/fsutil"
 )
 
 // ClientPaths locate the client files.
@@ -39,22 +40,6 @@ func DefaultClientPaths(getenv func(string) string) ClientPaths {
 // JSON documents, and a huge file is not one of them.
 const maxClientFile = 4 << 20
 
-func readSmall(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxClientFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxClientFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxClientFile)
-	}
-	return b, nil
-}
-
 // LoadClient reads contexts, config.json and the docker-machine store. A
 // missing file or directory is not an error (most operators have no
 // docker-machine store); unreadable or malformed files are reported in errs
@@ -84,7 +69,7 @@ func LoadClient(p ClientPaths, getenv func(string) string) (ClientInput, []error
 	if d := p.DockerConfigDir; d != "" {
 		metas, _ := filepath.Glob(filepath.Join(d, "contexts", "meta", "*", "meta.json"))
 		for _, m := range metas {
-			data, err := readSmall(m)
+			data, err := fsutil.ReadLimited(m, maxClientFile)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("read context %s: %w", m, err))
 				continue
@@ -106,7 +91,7 @@ func LoadClient(p ClientPaths, getenv func(string) string) (ClientInput, []error
 			in.Contexts = append(in.Contexts, c)
 		}
 		cfgPath := filepath.Join(d, "config.json")
-		if data, err := readSmall(cfgPath); err == nil {
+		if data, err := fsutil.ReadLimited(cfgPath, maxClientFile); err == nil {
 			c, err := ParseDockerConfig(data)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", cfgPath, err))
@@ -126,7 +111,7 @@ func LoadClient(p ClientPaths, getenv func(string) string) (ClientInput, []error
 		cfgs, _ := filepath.Glob(filepath.Join(s, "machines", "*", "config.json"))
 		for _, cfg := range cfgs {
 			dir := filepath.Dir(cfg)
-			data, err := readSmall(cfg)
+			data, err := fsutil.ReadLimited(cfg, maxClientFile)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("read machine %s: %w", cfg, err))
 				continue

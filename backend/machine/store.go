@@ -3,13 +3,14 @@ package machine
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/dockterm/dockterm/internal/fsutil"
 )
 
 // maxConfigSize bounds how much of a config.json is read; real ones are a few
@@ -97,7 +98,7 @@ func (s Store) Load(name string) (*Host, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fail(fmt.Errorf("%w: %s (list them with `docker-machine ls`)", ErrNotExist, dir))
 	}
-	data, err := readLimited(cfg)
+	data, err := fsutil.ReadLimited(cfg, maxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fail(errNoConfig)
 	}
@@ -129,22 +130,6 @@ func (s Store) LoadAll() ([]*Host, []error) {
 		hosts = append(hosts, h)
 	}
 	return hosts, errs
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxConfigSize {
-		return nil, fmt.Errorf("config.json is larger than %d bytes, too large to be a machine config", maxConfigSize)
-	}
-	return data, nil
 }
 
 // naturalLess orders names the way docker-machine ls does: case-insensitive,
