@@ -74,12 +74,14 @@ type App struct {
 	prevFilter string
 	helpOffset int
 	watched    []string
-	pending    *confirmMsg
-	withVol    bool
-	flash      string
-	flashAt    time.Time
-	snap       engine.Snapshot
-	quitting   bool
+	// lastSecurity is the newest security report, for views opened after it.
+	lastSecurity *securityReportMsg
+	pending      *confirmMsg
+	withVol      bool
+	flash        string
+	flashAt      time.Time
+	snap         engine.Snapshot
+	quitting     bool
 }
 
 // tab indexes
@@ -248,11 +250,20 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.withVol = false
 		a.mode = modeConfirm
 		return a, nil
+	case securityReportMsg:
+		if msg.err == nil {
+			a.lastSecurity = &msg // a detail view opened later starts from it
+		}
+		return a, a.broadcast(msg)
 	case openDetailMsg:
 		if msg.engine != a.common.Engine.ID() {
 			return a, nil
 		}
 		d := newDetailView(a.common, msg.container, msg.section)
+		if r := a.lastSecurity; r != nil && r.engine == msg.engine {
+			report := r.report
+			d.security = &report
+		}
 		a.push(d)
 		return a, d.Init()
 	case tea.KeyPressMsg:

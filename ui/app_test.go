@@ -503,3 +503,18 @@ func TestSecurityReportMarksRows(t *testing.T) {
 		t.Errorf("another engine's report landed")
 	}
 }
+
+func TestDetailOpenedAfterAReportShowsSecurity(t *testing.T) {
+	a, f := newTestApp(t, 120, 30, false)
+	a.Update(securityReportMsg{engine: f.ID(), report: audit.Report{Findings: []audit.Finding{{
+		ID: "CIS-5.32", Title: "Container runtime socket mounted", Severity: audit.SevCritical,
+		Object: audit.Object{Kind: audit.KindContainer, ID: "cccccccccccc3333", Name: "crashy"},
+		Evidence: "Mounts: /var/run/docker.sock"}}}})
+	press(a, "i") // crashy is the first row
+	d := a.stack[0].(*detailView)
+	d.section = secSecurity
+	d.fillDoc()
+	if s := screen(a); !strings.Contains(s, "CIS-5.32") {
+		t.Fatalf("security section empty for a report that came before the view:\n%s", s)
+	}
+}
