@@ -508,7 +508,7 @@ func TestDetailOpenedAfterAReportShowsSecurity(t *testing.T) {
 	a, f := newTestApp(t, 120, 30, false)
 	a.Update(securityReportMsg{engine: f.ID(), report: audit.Report{Findings: []audit.Finding{{
 		ID: "CIS-5.32", Title: "Container runtime socket mounted", Severity: audit.SevCritical,
-		Object: audit.Object{Kind: audit.KindContainer, ID: "cccccccccccc3333", Name: "crashy"},
+		Object:   audit.Object{Kind: audit.KindContainer, ID: "cccccccccccc3333", Name: "crashy"},
 		Evidence: "Mounts: /var/run/docker.sock"}}}})
 	press(a, "i") // crashy is the first row
 	d := a.stack[0].(*detailView)
