@@ -9,7 +9,6 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
-	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/stats"
 )
 
@@ -284,12 +283,4 @@ func shortID(id string) string {
 		return id[:12]
 	}
 	return id
-}
-
-// statsOf is used by tests.
-func (e *Engine) statsOf(id string) (backend.Stats, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	st, ok := e.stats[id]
-	return st, ok
 }
