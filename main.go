@@ -6,6 +6,8 @@
 package main
 
 import (
+	"github.com/dockterm/dockterm/internal/trace"
+
 	"context"
 	"errors"
 	"flag"
@@ -46,6 +48,9 @@ Usage:
 Flags:
 `
 
+// processStart is as close to exec as Go lets a program see.
+var processStart = time.Now()
+
 func main() {
 	// DOCKTERM_CPUPROFILE=file writes a CPU profile of the session, for
 	// `make bench` investigations; it is not a user-facing option.
@@ -72,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	host := fs.String("H", "", "engine to connect to (unix:///path, tcp://host:port, ssh://user@host); default as the docker CLI: $DOCKER_HOST, $DOCKER_CONTEXT, the current context, the local socket")
 	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
 	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
-	statsEvery := fs.Duration("stats-interval", 3*time.Second, "how often the figures of the containers on screen are sampled (each sample costs the engine a little)")
+	statsEvery := fs.Duration("stats-interval", 0, "how often the figures of the containers on screen are sampled; 0 (the default) adapts it to the rows on screen so the engine does at most ~400 samples a minute (1s for one container, ~5s for a full 120x40 screen)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -107,8 +112,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "dockterm:", err)
 		return 2
 	}
-	if *statsEvery < time.Second {
-		fmt.Fprintln(stderr, "dockterm: --stats-interval must be at least 1s (the engine collects stats once a second)")
+	if *statsEvery != 0 && *statsEvery < time.Second {
+		fmt.Fprintln(stderr, "dockterm: --stats-interval must be 0 (automatic) or at least 1s (the engine collects stats once a second)")
 		return 2
 	}
 	if err := runUI(env, ep, *readOnly, *statsEvery); err != nil {
@@ -221,7 +226,17 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 	dial := func(ctx context.Context) (client.APIClient, error) {
 		return transport.Dial(ctx, ep, topts)
 	}
-	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery})
+	// DOCKTERM_TRACE=file writes a timeline of start-up and sampling
+	// milestones, for `make bench` investigations.
+	var tl *trace.Log
+	if path := os.Getenv("DOCKTERM_TRACE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			defer f.Close()
+			tl = trace.New(f)
+			tl.Printf("start (%s after exec)", time.Since(processStart))
+		}
+	}
+	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl})
 	eng.Start(ctx)
 	defer func() {
 		if cli, err := eng.Client(); err == nil {
@@ -232,7 +247,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 	sec, secNote := securityDeps(eng, ep)
 	termName := os.Getenv("TERM")
 	_, noColor := os.LookupEnv("NO_COLOR")
-	common := &ui.Common{Engine: eng, Ctx: ctx}
+	common := &ui.Common{Engine: eng, Ctx: ctx, Trace: tl}
 	app := ui.NewApp(common, ui.Options{
 		ReadOnly: readOnly,
 		Security: sec,

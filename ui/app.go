@@ -129,6 +129,7 @@ func NewApp(c *Common, opts Options) *App {
 
 // Init starts listening to the engine.
 func (a *App) Init() tea.Cmd {
+	a.common.Trace.Once("ui: init")
 	return tea.Batch(waitChange(a.common.Engine, time.Time{}), a.tick())
 }
 
@@ -196,16 +197,19 @@ func (a *App) syncWatched() {
 		return
 	}
 	a.watched = ids
+	a.common.Trace.Printf("ui: watching %d", len(ids))
 	a.common.Engine.SetWatched(ids)
 }
 
 func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		a.common.Trace.Printf("ui: size %dx%d", msg.Width, msg.Height)
 		a.common.Width, a.common.Height = msg.Width, msg.Height
 		a.resize()
 		return a, nil
 	case engineChangedMsg:
+		a.common.Trace.Once("ui: first engine change")
 		if msg.engine != a.common.Engine.ID() {
 			return a, nil
 		}
@@ -492,6 +496,7 @@ func (a *App) handleConfirm(msg tea.KeyPressMsg) tea.Cmd {
 
 // View renders the whole screen: tab bar, breadcrumbs, body, status line.
 func (a *App) View() tea.View {
+	a.common.Trace.Once("ui: first view")
 	v := tea.NewView(a.render())
 	v.AltScreen = true
 	v.WindowTitle = "dockterm"

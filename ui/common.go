@@ -6,6 +6,8 @@
 package ui
 
 import (
+	"github.com/dockterm/dockterm/internal/trace"
+
 	"context"
 
 	tea "charm.land/bubbletea/v2"
@@ -52,4 +54,5 @@ type Common struct {
 	Exec          ExecFunc // nil: exec unavailable
 	Ctx           context.Context
 	Now           func() time.Time
+	Trace         *trace.Log // nil unless DOCKTERM_TRACE asks for a timeline
 }

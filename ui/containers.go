@@ -446,6 +446,7 @@ func (t *containersTab) View(width, height int) string {
 		}
 		return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, msg)
 	}
+	t.common.Trace.Once("ui: first rows drawn")
 	p := &t.common.Paints
 	return t.table.renderPaint(t.common, width, height, len(t.rows), t.sortCol, t.sortDesc, func(r, col int) (string, paint) {
 		rw := t.rows[r]
@@ -498,6 +499,9 @@ func (t *containersTab) cell(c *backend.Container, col int) (string, paint) {
 	case colCPU:
 		if !hasStats {
 			return dash()
+		}
+		if s.CPUPercent >= 0 {
+			t.common.Trace.Once("ui: first CPU cell drawn")
 		}
 		return percent(s.CPUPercent), plain
 	case colMem:

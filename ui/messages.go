@@ -62,7 +62,7 @@ type tickMsg struct{ at time.Time }
 
 // waitChange blocks (in a Cmd, off the UI goroutine) until the engine
 // reports a change, then waits a little longer so a burst of changes becomes
-// one redraw: at most ~4 frames a second however busy the engine is.
+// one redraw: at most ~10 frames a second however busy the engine is.
 //
 // The pause follows the change, not precedes it, only when the previous
 // frame was recent: after a quiet spell the first change shows at once (the
@@ -79,8 +79,11 @@ func waitChange(e Engine, last time.Time) tea.Cmd {
 	}
 }
 
-// frameGap is the least time between two redraws caused by the engine.
-const frameGap = 250 * time.Millisecond
+// frameGap is the least time between two redraws caused by the engine. The
+// sampler already tells a whole batch of figures at once, so this only
+// bounds bursts (an event storm, a screen's first figures arriving one by
+// one); kept short so a first CPU figure is not held back.
+const frameGap = 100 * time.Millisecond
 
 func runAction(cm *Common, ct backend.Container, a engine.Action) tea.Cmd {
 	e := cm.Engine

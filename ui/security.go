@@ -316,7 +316,10 @@ func (t *securityTab) kick(id backend.EngineID) tea.Cmd {
 	case s.full:
 		s.full, s.busy = false, true
 		s.lastDrift = t.now()
+		tl := t.common.Trace
 		return func() tea.Msg {
+			tl.Printf("security: full audit")
+			defer tl.Printf("security: full audit done")
 			if err := a.Refresh(ctx); err != nil {
 				return securityReportMsg{engine: id, err: err, full: true}
 			}

@@ -22,7 +22,7 @@ func startEngine(t *testing.T, cli client.APIClient) *Engine {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	e := New("test", "test", cli, Options{StatsInterval: 500 * time.Millisecond, FirstStatsDelay: 300 * time.Millisecond})
+	e := New("test", "test", cli, Options{StatsInterval: 500 * time.Millisecond})
 	e.Start(ctx)
 	return e
 }
@@ -173,6 +173,26 @@ func TestStatsOnlyForWatched(t *testing.T) {
 	e.SetWatched(nil)
 	if _, ok := e.Snapshot().Stats[busy]; ok {
 		t.Errorf("stats of an unwatched container must be dropped")
+	}
+}
+
+// TestStatsKeepComing guards the steady state: after the quick first pair,
+// a watched container keeps being sampled batch after batch.
+func TestStatsKeepComing(t *testing.T) {
+	cli := testengine.Client(t)
+	e := startEngine(t, cli)
+	busy := testengine.Run(t, testengine.RunOpts{Name: "steady", Args: []string{"-cpu", "0.2"}})
+	waitSnap(t, e, "listed", func(s Snapshot) bool {
+		c, ok := find(s, busy)
+		return ok && c.State == "running"
+	})
+	e.SetWatched([]string{busy})
+	deadline := time.Now().Add(30 * time.Second)
+	for len(e.Series(busy).CPU) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d CPU figures in 30 s at a 500 ms period: sampling stalled", len(e.Series(busy).CPU))
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -15,6 +15,19 @@ import (
 // sampler polls one-shot stats for the containers someone is looking at.
 // Containers that are not watched cost the engine nothing: there is never a
 // stats stream per container.
+//
+// How the engine serves stats shapes this code. dockerd's collector gathers
+// every subscribed container in one pass, then sleeps a second; a one-shot
+// call subscribes and waits for the next pass. So:
+//   - a newly watched container is sampled at once and asked again right
+//     after the answer: the second answer comes one pass later, and with it
+//     the first CPU figure (the earliest the engine can give one);
+//   - afterwards all watched containers are sampled together in batches, so
+//     one pass serves them all and the UI redraws once per batch rather than
+//     once per container;
+//   - every call of a batch is in flight at once (a call is a goroutine and
+//     a socket that mostly waits): a pool smaller than the screen would push
+//     half of the rows to later passes.
 type sampler struct {
 	e *Engine
 
@@ -22,11 +35,18 @@ type sampler struct {
 	watched map[string]bool
 	state   map[string]*sampleState
 	wake    chan struct{}
+
+	inFlight   int  // calls under way; a batch is complete when it drops to 0
+	notifyLate bool // a figure is recorded but the UI not told yet
+
+	oneShot chan struct{} // bounds calls in flight on engines with one-shot stats
+	legacy  chan struct{} // stream=false calls hold a connection a second or more
 }
 
 type sampleState struct {
 	prev     *container.StatsResponse
-	due      time.Time
+	due      time.Time // zero: as soon as possible
+	firedAt  time.Time
 	inFlight bool
 	samples  int
 	cpu      *stats.Series
@@ -40,8 +60,16 @@ type Series struct {
 	CPU, Mem, NetRx, NetTx []float64
 }
 
+const (
+	minAutoInterval = time.Second
+	maxAutoInterval = 10 * time.Second
+)
+
 func newSampler(e *Engine) *sampler {
-	return &sampler{e: e, watched: map[string]bool{}, state: map[string]*sampleState{}, wake: make(chan struct{}, 1)}
+	return &sampler{
+		e: e, watched: map[string]bool{}, state: map[string]*sampleState{}, wake: make(chan struct{}, 1),
+		oneShot: make(chan struct{}, 128), legacy: make(chan struct{}, 4),
+	}
 }
 
 // SetWatched replaces the set of containers whose stats are sampled: the rows
@@ -109,57 +137,92 @@ func (s *sampler) forget(id string) {
 	s.mu.Unlock()
 }
 
-func (s *sampler) start(ctx context.Context) {
-	jobs := make(chan string, 256)
-	legacy := make(chan struct{}, 4)
-	for range s.e.opts.StatsWorkers {
-		go s.worker(ctx, jobs, legacy)
+func (s *sampler) start(ctx context.Context) { go s.loop(ctx) }
+
+// interval is the steady period between two samples of one container.
+// Callers hold s.mu.
+func (s *sampler) interval() time.Duration {
+	if iv := s.e.opts.StatsInterval; iv > 0 {
+		return iv
 	}
-	go s.loop(ctx, jobs)
+	iv := time.Duration(len(s.watched)) * time.Minute / time.Duration(s.e.opts.StatsPerMinute)
+	return min(max(iv, minAutoInterval), maxAutoInterval)
 }
 
-// loop hands due containers to the workers. It ticks a few times a second
-// but does no I/O itself, so an idle tick costs microseconds.
-func (s *sampler) loop(ctx context.Context, jobs chan<- string) {
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
+// loop launches due samples. It sleeps until the next one is due or the
+// watched set grows, so an idle console does not wake it at all.
+func (s *sampler) loop(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
 	for {
+		batch, next := s.due(time.Now())
+		if len(batch) > 0 {
+			s.e.opts.Trace.Printf("sampler: batch of %d", len(batch))
+		}
+		for _, id := range batch {
+			go s.sample(ctx, id)
+		}
+		wait := time.Hour
+		if !next.IsZero() {
+			wait = max(time.Until(next), 10*time.Millisecond)
+		}
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-timer.C:
 		case <-s.wake:
-		}
-		// Due containers queue for the workers; one that is still queued
-		// or in flight is not due again, so a slow engine degrades the
-		// refresh rate, never the UI, and the queue stays bounded by the
-		// watched set.
-		for _, id := range s.due(time.Now()) {
-			select {
-			case jobs <- id:
-			case <-ctx.Done():
-				return
-			}
 		}
 	}
 }
 
 // due lists watched, running containers whose next sample is due and marks
-// them in flight.
-func (s *sampler) due(now time.Time) []string {
+// them in flight; next is when the earliest other one falls due. When a
+// batch goes, containers due within a third of the period join it, which
+// keeps the watched set in step: one engine pass, one redraw. A container in
+// flight is not due again, so a slow engine degrades the refresh rate,
+// never the UI, and calls in flight stay bounded by the watched set.
+func (s *sampler) due(now time.Time) (batch []string, next time.Time) {
 	running := s.e.runningSet()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
+	var ready, soon []*sampleState
+	var readyIDs, soonIDs []string
+	horizon := now.Add(s.interval() / 3)
 	for id := range s.watched {
 		st := s.state[id]
-		if st == nil || st.inFlight || now.Before(st.due) || !running[id] {
+		if st == nil || st.inFlight || !running[id] {
 			continue
 		}
-		st.inFlight = true
-		out = append(out, id)
+		switch {
+		case !st.due.After(now):
+			ready, readyIDs = append(ready, st), append(readyIDs, id)
+		case !st.due.After(horizon):
+			soon, soonIDs = append(soon, st), append(soonIDs, id)
+		}
+		if st.due.After(now) && (next.IsZero() || st.due.Before(next)) {
+			next = st.due
+		}
 	}
-	return out
+	if len(ready) == 0 {
+		return nil, next
+	}
+	ready, batch = append(ready, soon...), append(readyIDs, soonIDs...)
+	for _, st := range ready {
+		st.inFlight = true
+		st.firedAt = now
+	}
+	s.inFlight += len(ready)
+	if len(soon) > 0 {
+		// The joiners' own due times no longer count.
+		next = time.Time{}
+		for id := range s.watched {
+			if st := s.state[id]; st != nil && !st.inFlight && running[id] && (next.IsZero() || st.due.Before(next)) {
+				next = st.due
+			}
+		}
+	}
+	return batch, next
 }
 
 func (e *Engine) runningSet() map[string]bool {
@@ -174,27 +237,24 @@ func (e *Engine) runningSet() map[string]bool {
 	return m
 }
 
-func (s *sampler) worker(ctx context.Context, jobs <-chan string, legacy chan struct{}) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case id := <-jobs:
-			// stream=false calls (engines before API 1.41) hold a
-			// connection for a second or more each: at most four at once.
-			s.e.mu.Lock()
-			oneShot := s.e.oneShot
-			s.e.mu.Unlock()
-			if !oneShot {
-				legacy <- struct{}{}
-			}
-			cur, err := s.e.sampleOnce(ctx, id)
-			if !oneShot {
-				<-legacy
-			}
-			s.record(id, cur, err)
-		}
+// sample takes one sample of a container, within the pool that fits the
+// engine's stats flavour.
+func (s *sampler) sample(ctx context.Context, id string) {
+	s.e.mu.Lock()
+	pool := s.legacy
+	if s.e.oneShot {
+		pool = s.oneShot
 	}
+	s.e.mu.Unlock()
+	select {
+	case pool <- struct{}{}:
+	case <-ctx.Done():
+		s.record(id, nil, ctx.Err())
+		return
+	}
+	cur, err := s.e.sampleOnce(ctx, id)
+	<-pool
+	s.record(id, cur, err)
 }
 
 func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
@@ -207,46 +267,93 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 		return
 	}
 	st.inFlight = false
+	s.inFlight--
 	if err != nil {
 		// The container may have stopped between the list and the call;
 		// back off this one container, the rest carry on.
-		st.due = now.Add(e.opts.StatsInterval)
+		st.due = now.Add(s.interval())
+		tell := s.tellLocked(false)
 		s.mu.Unlock()
+		if tell {
+			e.notify()
+		}
 		return
 	}
 	computed := stats.Compute(st.prev, cur)
 	computed.ID = id
 	st.prev = cur
 	st.samples++
-	if st.samples == 1 {
-		st.due = now.Add(e.opts.FirstStatsDelay)
+	// A container's first CPU figure is news the operator waits for; the
+	// rest of a batch is told in one go when its last call answers.
+	urgent := computed.CPUPercent >= 0 && st.cpu.Len() == 0
+	again := st.samples == 1 && computed.CPUPercent < 0
+	if again {
+		// Ask again at once: the answer comes with the engine's next
+		// pass, and the two make the first CPU figure.
+		st.due = time.Time{}
 	} else {
-		st.due = now.Add(e.opts.StatsInterval)
+		// Keep the batch's rhythm (the period counts from when the batch
+		// was launched), but never ask twice within one engine pass.
+		st.due = st.firedAt.Add(s.interval())
+		if soonest := now.Add(minAutoInterval / 2); st.due.Before(soonest) {
+			st.due = soonest
+		}
 	}
+	e.opts.Trace.Once("sampler: first sample")
 	if computed.CPUPercent >= 0 {
+		e.opts.Trace.Once("sampler: first CPU figure")
 		st.cpu.Push(computed.CPUPercent)
 		st.rx.Push(computed.NetRxRate)
 		st.tx.Push(computed.NetTxRate)
 	}
 	st.mem.Push(float64(computed.MemUsage))
+	stillWatched := s.watched[id]
+	tell := s.tellLocked(urgent)
 	s.mu.Unlock()
-	// The next sample of this container may already be due (the fast
-	// second sample): let the loop look now rather than at its next tick.
+	// The loop skipped this container while it was in flight: let it
+	// schedule the next sample (at once, when again).
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
 
-	s.mu.Lock()
-	stillWatched := s.watched[id]
-	s.mu.Unlock()
 	e.mu.Lock()
 	if _, ok := e.containers[id]; ok && stillWatched {
 		e.stats[id] = computed
 	}
 	e.mu.Unlock()
-	e.notify()
+	if tell {
+		e.notify()
+	}
 }
+
+// tellLocked decides whether a recorded figure should reach the UI now: when
+// urgent, or when it completes the calls under way. Otherwise a late notice
+// makes sure a batch split over two engine passes does not hold its first
+// half back for a whole second. Callers hold s.mu.
+func (s *sampler) tellLocked(urgent bool) bool {
+	if urgent || s.inFlight == 0 {
+		s.notifyLate = false
+		return true
+	}
+	if !s.notifyLate {
+		s.notifyLate = true
+		time.AfterFunc(lateNotice, func() {
+			s.mu.Lock()
+			late := s.notifyLate
+			s.notifyLate = false
+			s.mu.Unlock()
+			if late {
+				s.e.notify()
+			}
+		})
+	}
+	return false
+}
+
+// lateNotice bounds how long a recorded figure waits for the rest of its
+// batch before the UI hears of it.
+const lateNotice = 300 * time.Millisecond
 
 // sampleOnce takes one stats sample. API >= 1.41 answers one-shot at once;
 // older engines (many docker-machine hosts) only offer stream=false, which

@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestAutoInterval(t *testing.T) {
+	for _, tc := range []struct {
+		fixed   time.Duration
+		perMin  int
+		watched int
+		want    time.Duration
+	}{
+		{0, 400, 0, time.Second},
+		{0, 400, 1, time.Second},              // a detail view: every engine pass
+		{0, 400, 6, time.Second},              // 6 × 60/1 s = 360 ≤ 400
+		{0, 400, 20, 3 * time.Second},         // an 80x24 screen
+		{0, 400, 36, 5400 * time.Millisecond}, // a 120x40 screen
+		{0, 400, 200, 10 * time.Second},       // capped: figures stay useful
+		{0, 120, 4, 2 * time.Second},
+		{2 * time.Second, 400, 36, 2 * time.Second}, // --stats-interval wins
+	} {
+		t.Run(fmt.Sprintf("%v/%d/%d", tc.fixed, tc.perMin, tc.watched), func(t *testing.T) {
+			e := &Engine{opts: Options{StatsInterval: tc.fixed, StatsPerMinute: tc.perMin}}
+			s := newSampler(e)
+			for i := range tc.watched {
+				s.watched[fmt.Sprint(i)] = true
+			}
+			if got := s.interval(); got != tc.want {
+				t.Errorf("interval = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
