@@ -7,6 +7,9 @@ package main
 
 import (
 	"github.com/dockterm/dockterm/internal/trace"
+	"runtime"
+	"runtime/debug"
+	"strconv"
 
 	"context"
 	"errors"
@@ -52,6 +55,7 @@ Flags:
 var processStart = time.Now()
 
 func main() {
+	tuneRuntime()
 	// DOCKTERM_CPUPROFILE=file writes a CPU profile of the session, for
 	// `make bench` investigations; it is not a user-facing option.
 	if path := os.Getenv("DOCKTERM_CPUPROFILE"); path != "" {
@@ -63,6 +67,19 @@ func main() {
 				os.Exit(code)
 			}
 		}
+	}
+	// DOCKTERM_MEMPROFILE=file rewrites a heap profile every 5 s, likewise
+	// (the bench ends dockterm by closing its terminal, so "at exit" is
+	// not reliable).
+	if path := os.Getenv("DOCKTERM_MEMPROFILE"); path != "" {
+		go func() {
+			for range time.Tick(5 * time.Second) {
+				if f, err := os.Create(path); err == nil {
+					_ = pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}
+		}()
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -267,7 +284,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 	// 20 frames a second at most: keys still answer within 50 ms, while the
 	// default 60 Hz renderer tick alone costs ~1% CPU (10 fps measured
 	// 0.3 points less CPU but ~50 ms more to first show the list).
-	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(20))
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(fpsFromEnv()))
 	go watchTerminal(ctx, p)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
@@ -403,4 +420,34 @@ func watchTerminal(ctx context.Context, p *tea.Program) {
 			}
 		}
 	}
+}
+
+// tuneRuntime fits the Go runtime to a console that mostly waits. After the
+// start-up burst (list, inspects, audit, first stats: parallel work that
+// wants every core) it keeps one P, because with more an idle program keeps
+// waking spare threads to look for work (measured: 0.7 % of a core idle
+// with two Ps, 0.5 % with one). And the GC collects at 50 % heap growth
+// rather than 100 %: the live heap is small (~4 MB) and the start-up burst
+// otherwise leaves a 9 MB heap peak behind in RSS (measured at 100
+// containers: 29 MB peak RSS before, 26 MB after). GOMAXPROCS and GOGC in
+// the environment still win.
+func tuneRuntime() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		time.AfterFunc(startupBurst, func() { runtime.GOMAXPROCS(1) })
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
+}
+
+// startupBurst is how long dockterm keeps every core after it starts.
+const startupBurst = 5 * time.Second
+
+// fpsFromEnv is the renderer's frame rate: 20 by default (keys answer
+// within 50 ms); DOCKTERM_FPS is for measurements.
+func fpsFromEnv() int {
+	if n, err := strconv.Atoi(os.Getenv("DOCKTERM_FPS")); err == nil && n > 0 {
+		return n
+	}
+	return 20
 }

@@ -82,6 +82,26 @@ type App struct {
 	flashAt      time.Time
 	snap         engine.Snapshot
 	quitting     bool
+	// frame caches the normalized body of the last frame: most frames (a
+	// tick, a status change) leave the body as it was, and measuring every
+	// line's width again was a tenth of dockterm's idle CPU.
+	frame frameCache
+}
+
+type frameCache struct {
+	w, h      int
+	raw, body string
+}
+
+// normalized returns normalize(raw, w, h), reusing the last result when the
+// input is the same.
+func (f *frameCache) normalized(raw string, w, h int) string {
+	if f.w == w && f.h == h && f.raw == raw && f.body != "" {
+		return f.body
+	}
+	f.w, f.h, f.raw = w, h, raw
+	f.body = normalize(raw, w, h)
+	return f.body
 }
 
 // tab indexes
@@ -521,14 +541,22 @@ func (a *App) render() string {
 		body = a.top().View(bw, bh)
 	}
 	// A body taller than its space must never push the status line off.
-	body = normalize(body, bw, bh)
+	body = a.frame.normalized(body, bw, bh)
 	if a.mode == modeConfirm {
 		body = overlay(body, a.confirmView(bw), bw, bh)
 	}
-	lines := []string{a.tabBar(w), a.crumbs(w)}
-	lines = append(lines, body)
-	lines = append(lines, a.statusLine(w))
-	return normalize(strings.Join(lines, "\n"), w, h)
+	if h < 4 || a.mode == modeConfirm {
+		// Not even room for bars and a body, or a dialog drawn over the
+		// body: measure everything.
+		lines := []string{a.tabBar(w), a.crumbs(w), body, a.statusLine(w)}
+		return normalize(strings.Join(lines, "\n"), w, h)
+	}
+	// Each part is exactly as wide as the screen and the body exactly bh
+	// lines, so the frame is w×h without measuring the body again.
+	return strings.Join([]string{
+		normalize(a.tabBar(w), w, 1), normalize(a.crumbs(w), w, 1),
+		body, normalize(a.statusLine(w), w, 1),
+	}, "\n")
 }
 
 // normalize makes the frame exactly w×h cells so a resize never leaves

@@ -518,3 +518,33 @@ func TestDetailOpenedAfterAReportShowsSecurity(t *testing.T) {
 		t.Fatalf("security section empty for a report that came before the view:\n%s", s)
 	}
 }
+
+// TestCachedTableFollowsTime: the containers table is cached between
+// frames, but the one column that moves with time alone still moves.
+func TestCachedTableFollowsTime(t *testing.T) {
+	f := newFakeEngine()
+	now := fakeNow
+	c := &Common{Engine: f, Ctx: context.Background()}
+	a := NewApp(c, Options{Plain: true, Now: func() time.Time { return now }})
+	a.Update(tea.WindowSizeMsg{Width: 160, Height: 30})
+	a.Update(engineChangedMsg{engine: f.ID()})
+	before := a.render()
+	if !strings.Contains(before, "10m") {
+		t.Fatalf("uptime of the 10-minute container missing:\n%s", before)
+	}
+	if again := a.render(); again != before {
+		t.Fatalf("same state, different frame")
+	}
+	now = now.Add(5 * time.Minute)
+	a.Update(tickMsg{at: now})
+	after := a.render()
+	if !strings.Contains(after, "15m") {
+		t.Errorf("uptime did not move with the clock:\n%s", after)
+	}
+	// And a change of data shows at once.
+	f.snap.Containers[0].Name = "renamed-by-test"
+	a.Update(engineChangedMsg{engine: f.ID()})
+	if s := a.render(); !strings.Contains(s, "renamed-by-test") {
+		t.Errorf("a new snapshot did not reach the cached table:\n%s", s)
+	}
+}

@@ -74,6 +74,18 @@ type containersTab struct {
 	// worst is the highest open finding severity per container, from the
 	// last security report.
 	worst map[string]audit.Severity
+	// gen counts changes to what the tab shows; cache holds the last
+	// rendering. Most frames (a second's tick, a status bar change) leave
+	// the table as it was, and painting it was most of dockterm's idle CPU.
+	gen   uint64
+	cache viewCache
+}
+
+type viewCache struct {
+	gen  uint64
+	w, h int
+	up   string // the visible uptimes: the one thing that moves with time alone
+	out  string
 }
 
 func newContainersTab(c *Common) *containersTab {
@@ -91,12 +103,14 @@ func (t *containersTab) SetFilter(s string) error {
 	if err != nil {
 		return err
 	}
+	t.gen++
 	t.filter = f
 	t.rebuild()
 	return nil
 }
 
 func (t *containersTab) SetSize(w, h int) {
+	t.gen++
 	t.width, t.height = w, h
 }
 
@@ -109,6 +123,9 @@ func (t *containersTab) selected() (backend.Container, bool) {
 }
 
 func (t *containersTab) Update(msg tea.Msg) tea.Cmd {
+	if _, tick := msg.(tickMsg); !tick {
+		t.gen++
+	}
 	switch msg := msg.(type) {
 	case snapshotMsg:
 		if msg.engine != t.common.Engine.ID() {
@@ -447,6 +464,30 @@ func (t *containersTab) View(width, height int) string {
 		return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, msg)
 	}
 	t.common.Trace.Once("ui: first rows drawn")
+	up := t.visibleUptimes(height)
+	if c := &t.cache; c.gen == t.gen && c.w == width && c.h == height && c.up == up && c.out != "" {
+		return c.out
+	}
+	out := t.paint(width, height)
+	t.cache = viewCache{gen: t.gen, w: width, h: height, up: up, out: out}
+	return out
+}
+
+// visibleUptimes joins the UP cells of the rows on screen.
+func (t *containersTab) visibleUptimes(height int) string {
+	from, to := t.table.visibleRange(len(t.rows), max(height-1, 0))
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if c := t.rows[i].c; c != nil {
+			s, _ := t.cell(c, colUptime)
+			b.WriteString(s)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func (t *containersTab) paint(width, height int) string {
 	p := &t.common.Paints
 	return t.table.renderPaint(t.common, width, height, len(t.rows), t.sortCol, t.sortDesc, func(r, col int) (string, paint) {
 		rw := t.rows[r]

@@ -93,7 +93,15 @@ type secEngine struct {
 	lastDrift time.Time
 	busy      bool
 	updated   time.Time
+	// holdUntil delays the first collection: it starts once the engine has
+	// answered the first stats calls, or at this time. Its hundred inspects
+	// would otherwise queue with those calls and hold back the first CPU
+	// figure by a whole engine pass.
+	holdUntil time.Time
 }
+
+// auditHold bounds how long the first collection waits for the first stats.
+const auditHold = 1500 * time.Millisecond
 
 // secRow is a line of the list: a group header or a finding.
 type secRow struct {
@@ -154,6 +162,8 @@ func (t *securityTab) Focused() tea.Cmd {
 		return nil
 	}
 	t.visited = true
+	// Someone is looking: no reason to hold the first collection back.
+	t.state(t.focus()).holdUntil = time.Time{}
 	return t.kick(t.focus())
 }
 
@@ -272,7 +282,14 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 			s.seen[c.ID] = containerStateKey(c)
 		}
 		s.pending, s.removed = map[string]struct{}{}, map[string]struct{}{}
+		if len(snap.Stats) == 0 && !t.visited {
+			s.holdUntil = t.now().Add(auditHold)
+			return nil
+		}
 		return t.kick(id)
+	}
+	if !s.holdUntil.IsZero() && len(snap.Stats) > 0 {
+		s.holdUntil = time.Time{}
 	}
 	now := map[string]string{}
 	for _, c := range snap.Containers {
@@ -296,6 +313,10 @@ func (t *securityTab) onTick(at time.Time) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, id := range t.order {
 		s := t.engines[id]
+		if !s.holdUntil.IsZero() && !at.Before(s.holdUntil) {
+			s.holdUntil = time.Time{}
+			cmds = append(cmds, t.kick(id))
+		}
 		if t.visited && s.have && s.connected && at.Sub(s.lastDrift) >= t.deps.DriftEvery {
 			s.lastDrift = at
 			cmds = append(cmds, t.kickDrift(id))
@@ -308,7 +329,7 @@ func (t *securityTab) onTick(at time.Time) tea.Cmd {
 func (t *securityTab) kick(id backend.EngineID) tea.Cmd {
 	s := t.state(id)
 	a := t.auditor(id)
-	if s.busy || a == nil {
+	if s.busy || a == nil || !s.holdUntil.IsZero() {
 		return nil
 	}
 	ctx := t.ctx()

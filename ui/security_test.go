@@ -422,3 +422,55 @@ func TestWrap(t *testing.T) {
 }
 
 var _ = engine.Snapshot{}
+
+// TestFirstAuditWaitsForFirstStats: the first collection (a hundred inspects
+// on a big engine) must not queue with the first stats calls; it starts when
+// stats have arrived, or after auditHold, or at once when the tab is opened.
+func TestFirstAuditWaitsForFirstStats(t *testing.T) {
+	hasRefresh := func(calls []string) bool {
+		for _, c := range calls {
+			if c == "Refresh" {
+				return true
+			}
+		}
+		return false
+	}
+	t.Run("stats arrive", func(t *testing.T) {
+		tab, fa, fe := newSecTab(t, 120, 30)
+		snap := fe.snap
+		snap.Stats = nil
+		run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: snap}))
+		if calls := fa.callList(); hasRefresh(calls) {
+			t.Fatalf("audit started before any stats: %v", calls)
+		}
+		run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: fe.snap}))
+		run(tab, tab.Update(tickMsg{at: fakeNow}))
+		if calls := fa.callList(); !hasRefresh(calls) {
+			t.Fatalf("audit did not start once stats arrived: %v", calls)
+		}
+	})
+	t.Run("hold expires", func(t *testing.T) {
+		tab, fa, fe := newSecTab(t, 120, 30)
+		snap := fe.snap
+		snap.Stats = nil
+		run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: snap}))
+		run(tab, tab.Update(tickMsg{at: fakeNow.Add(auditHold / 2)}))
+		if calls := fa.callList(); hasRefresh(calls) {
+			t.Fatalf("audit started before the hold ended: %v", calls)
+		}
+		run(tab, tab.Update(tickMsg{at: fakeNow.Add(auditHold)}))
+		if calls := fa.callList(); !hasRefresh(calls) {
+			t.Fatalf("audit did not start when the hold ended: %v", calls)
+		}
+	})
+	t.Run("tab opened", func(t *testing.T) {
+		tab, fa, fe := newSecTab(t, 120, 30)
+		snap := fe.snap
+		snap.Stats = nil
+		run(tab, tab.Update(snapshotMsg{engine: fe.ID(), snap: snap}))
+		run(tab, tab.Focused())
+		if calls := fa.callList(); !hasRefresh(calls) {
+			t.Fatalf("opening the tab did not start the audit: %v", calls)
+		}
+	})
+}

@@ -481,8 +481,20 @@ func (e *Engine) relist(ctx context.Context, cli client.APIClient) error {
 // fill a hundred rows in a blink, few enough not to crowd out stats calls.
 const inspectWorkers = 8
 
+// inspectHold bounds how long the first inspects wait for the first stats.
+const inspectHold = 300 * time.Millisecond
+
 // inspectAll fills inspect-only fields with bounded parallelism.
 func (e *Engine) inspectAll(ctx context.Context, cli client.APIClient, ids []string) {
+	// At start-up the first stats calls go first: inspects queued with
+	// them would hold back the engine's first pass, and so the first CPU
+	// figure, by as long as they take.
+	select {
+	case <-e.sampler.answered:
+	case <-time.After(inspectHold):
+	case <-ctx.Done():
+		return
+	}
 	e.opts.Trace.Printf("engine: inspecting %d", len(ids))
 	defer e.opts.Trace.Printf("engine: inspected %d", len(ids))
 	sem := make(chan struct{}, inspectWorkers)

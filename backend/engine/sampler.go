@@ -39,6 +39,9 @@ type sampler struct {
 	inFlight   int  // calls under way; a batch is complete when it drops to 0
 	notifyLate bool // a figure is recorded but the UI not told yet
 
+	answered     chan struct{} // closed when the engine first answers a stats call
+	answeredOnce sync.Once
+
 	oneShot chan struct{} // bounds calls in flight on engines with one-shot stats
 	legacy  chan struct{} // stream=false calls hold a connection a second or more
 }
@@ -68,7 +71,7 @@ const (
 func newSampler(e *Engine) *sampler {
 	return &sampler{
 		e: e, watched: map[string]bool{}, state: map[string]*sampleState{}, wake: make(chan struct{}, 1),
-		oneShot: make(chan struct{}, 128), legacy: make(chan struct{}, 4),
+		oneShot: make(chan struct{}, 128), legacy: make(chan struct{}, 4), answered: make(chan struct{}),
 	}
 }
 
@@ -279,6 +282,7 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 		}
 		return
 	}
+	s.answeredOnce.Do(func() { close(s.answered) })
 	computed := stats.Compute(st.prev, cur)
 	computed.ID = id
 	st.prev = cur

@@ -233,8 +233,9 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 	}
 	conn.Close()
 
+	hc := &http.Client{Transport: tr, CheckRedirect: client.CheckRedirect}
 	cli, err := client.NewClientWithOpts(
-		client.WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: client.CheckRedirect}),
+		client.WithHTTPClient(hc),
 		client.WithHost(apiHost),
 		// After WithHost, which installs its own dialer.
 		client.WithDialContext(tcpDial),
@@ -248,6 +249,11 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 	// Engines are reached directly, never through HTTP(S)_PROXY, which on a
 	// bastion points at the internet (WithHost set ProxyFromEnvironment).
 	tr.Proxy = nil
+	// The client wraps the transport in OpenTelemetry instrumentation that
+	// dockterm never exports; on a stats call every few seconds per row it
+	// is pure overhead (allocations per request, a span per call). The
+	// client keeps our *http.Client, so unwrapping it is one assignment.
+	hc.Transport = tr
 
 	if opts.SkipPing {
 		return cli, nil

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http/httptest"
 	"net/url"
@@ -82,6 +83,10 @@ func TestDialUnix(t *testing.T) {
 	checkEngine(t, cli)
 	if w.text() != "" {
 		t.Errorf("warnings for the local socket: %s", w.text())
+	}
+	// No tracing wrapper around the transport: every stats call paid for it.
+	if tr := cli.HTTPClient().Transport; fmt.Sprintf("%T", tr) != "*http.Transport" {
+		t.Errorf("client transport is %T, want the bare *http.Transport", tr)
 	}
 }
 
