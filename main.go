@@ -6,6 +6,7 @@
 package main
 
 import (
+	"github.com/charmbracelet/colorprofile"
 	"github.com/dockterm/dockterm/internal/trace"
 	"runtime"
 	"runtime/debug"
@@ -284,7 +285,8 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 	// 20 frames a second at most: keys still answer within 50 ms, while the
 	// default 60 Hz renderer tick alone costs ~1% CPU (10 fps measured
 	// 0.3 points less CPU but ~50 ms more to first show the list).
-	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(fpsFromEnv()))
+	p := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(fpsFromEnv()),
+		tea.WithColorProfile(colorProfile(os.Environ())))
 	go watchTerminal(ctx, p)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
@@ -442,6 +444,19 @@ func tuneRuntime() {
 
 // startupBurst is how long dockterm keeps every core after it starts.
 const startupBurst = 5 * time.Second
+
+// colorProfile is colorprofile.Detect without its `tmux info` probe, which
+// forks a process at every start inside tmux (where operators live) only to
+// tell 256 colours from true colour: dockterm's palette is made of xterm-256
+// colours, so the answer would change nothing on screen.
+func colorProfile(environ []string) colorprofile.Profile {
+	p := colorprofile.Env(environ)
+	term := os.Getenv("TERM")
+	if p == colorprofile.TrueColor || p <= colorprofile.ASCII || term == "" || term == "dumb" {
+		return p
+	}
+	return max(p, colorprofile.Terminfo(term))
+}
 
 // fpsFromEnv is the renderer's frame rate: 20 by default (keys answer
 // within 50 ms); DOCKTERM_FPS is for measurements.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/dockterm/dockterm/internal/testengine"
@@ -67,5 +68,30 @@ func TestAuditSubcommand(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the docker.sock mount of %s (CIS-5.32) is not in the report:\n%s", name, out.String())
+	}
+}
+
+func TestColorProfile(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want colorprofile.Profile
+	}{
+		{[]string{"TERM=xterm-256color"}, colorprofile.ANSI256},
+		{[]string{"TERM=xterm-256color", "NO_COLOR=1"}, colorprofile.ASCII},
+		{[]string{"TERM=xterm-256color", "COLORTERM=truecolor"}, colorprofile.TrueColor},
+		{[]string{"TERM=linux"}, colorprofile.ANSI},
+		{[]string{"TERM=dumb"}, colorprofile.NoTTY},
+		{[]string{"TERM=tmux-256color", "TMUX=/tmp/tmux-0/default,1,0"}, colorprofile.ANSI256},
+	} {
+		term := ""
+		for _, kv := range tc.env {
+			if v, ok := strings.CutPrefix(kv, "TERM="); ok {
+				term = v
+			}
+		}
+		t.Setenv("TERM", term)
+		if got := colorProfile(tc.env); got != tc.want {
+			t.Errorf("%v: profile %v, want %v", tc.env, got, tc.want)
+		}
 	}
 }

@@ -229,7 +229,25 @@ func (t *securityTab) now() time.Time {
 // changes: a new state, health, restart, OOM or start (a recreated
 // container has a new ID anyway).
 func containerStateKey(c backend.Container) string {
-	return fmt.Sprintf("%s|%s|%s|%d|%t|%d|%s", c.Name, c.State, c.Health, c.RestartCount, c.OOMKilled, c.StartedAt.UnixNano(), c.ImageID)
+	k := fmt.Sprintf("%s|%s|%s|%s#", c.Name, c.State, c.Health, c.ImageID)
+	if !c.Inspected {
+		// Fields only an inspect gives are unknown until the engine has
+		// them; their first arrival must not count as a change (it would
+		// re-audit every container right after the first collection).
+		return k + "?"
+	}
+	return k + fmt.Sprintf("%d|%t|%d", c.RestartCount, c.OOMKilled, c.StartedAt.UnixNano())
+}
+
+// stateChanged compares two state keys; an unknown inspect-only part
+// matches any.
+func stateChanged(old, cur string) bool {
+	i, j := strings.LastIndexByte(old, '#'), strings.LastIndexByte(cur, '#')
+	if i < 0 || j < 0 || old[:i] != cur[:j] {
+		return old != cur
+	}
+	oi, ci := old[i+1:], cur[j+1:]
+	return oi != "?" && ci != "?" && oi != ci
 }
 
 func (t *securityTab) Update(msg tea.Msg) tea.Cmd {
@@ -295,7 +313,7 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 	for _, c := range snap.Containers {
 		k := containerStateKey(c)
 		now[c.ID] = k
-		if s.seen[c.ID] != k {
+		if old, ok := s.seen[c.ID]; !ok || stateChanged(old, k) {
 			s.pending[c.ID] = struct{}{}
 		}
 	}

@@ -474,3 +474,28 @@ func TestFirstAuditWaitsForFirstStats(t *testing.T) {
 		}
 	})
 }
+
+func TestStateChanged(t *testing.T) {
+	base := backend.Container{ID: "a", Name: "web", State: "running", ImageID: "sha256:1"}
+	inspected := base
+	inspected.Inspected, inspected.RestartCount, inspected.StartedAt = true, 0, fakeNow
+	restarted := inspected
+	restarted.RestartCount, restarted.StartedAt = 1, fakeNow.Add(time.Minute)
+	stopped := base
+	stopped.State = "exited"
+	for _, tc := range []struct {
+		name     string
+		old, cur backend.Container
+		want     bool
+	}{
+		{"inspect fills in", base, inspected, false},
+		{"same", inspected, inspected, false},
+		{"restarted", inspected, restarted, true},
+		{"stopped, not inspected yet", base, stopped, true},
+		{"inspected, then relisted without", inspected, base, false},
+	} {
+		if got := stateChanged(containerStateKey(tc.old), containerStateKey(tc.cur)); got != tc.want {
+			t.Errorf("%s: changed = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
