@@ -257,13 +257,16 @@ func (d *detailView) enterSection() tea.Cmd {
 		}
 	case secSecurity:
 		d.fillDoc()
+		d.doc.Top()
 	case secTop:
 		return d.fetchTop()
 	case secDiff:
 		d.fillDoc()
+		d.doc.Top()
 		return d.fetchDiff()
 	case secInspect, secEnv, secMounts, secNetwork:
 		d.fillDoc()
+		d.doc.Top()
 	}
 	return nil
 }

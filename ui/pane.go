@@ -36,9 +36,14 @@ func (p *pane) Capturing() bool                 { return p.m.InputActive() }
 func (p *pane) HasSearch() bool                 { return p.m.SearchQuery() != "" }
 func (p *pane) View() string                    { return p.m.View() }
 
-// SetLines replaces the text of a document pane, keeping the scroll position
-// at the top.
+// SetLines replaces the text of a document pane, keeping the reader where
+// they were (a refresh, revealing secrets); Top goes back to the start for a
+// new document.
 func (p *pane) SetLines(lines []string) {
+	at := 0
+	if p.m.Len() > 0 {
+		at = p.m.TopLine()
+	}
 	p.m.Reset()
 	ll := make([]backend.LogLine, len(lines))
 	for i, l := range lines {
@@ -46,8 +51,11 @@ func (p *pane) SetLines(lines []string) {
 	}
 	p.m.Append(ll...)
 	p.m.SetFollow(false)
-	p.m.GotoTop()
+	p.m.GotoLine(at)
 }
+
+// Top shows the first line.
+func (p *pane) Top() { p.m.GotoTop() }
 
 func (p *pane) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd

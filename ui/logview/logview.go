@@ -277,6 +277,24 @@ func (m *Model) GotoTop() {
 	m.top = pos{seq: m.lo()}
 }
 
+// TopLine is the index (0 = oldest kept) of the first line on screen, for
+// a caller that replaces the text and wants to stay where the reader was.
+func (m *Model) TopLine() int {
+	if m.follow {
+		return int(m.bottomTop().seq - m.lo())
+	}
+	return int(m.top.seq - m.lo())
+}
+
+// GotoLine shows line i (0 = oldest kept) on top, as far as the text
+// allows, and leaves follow mode.
+func (m *Model) GotoLine(i int) {
+	if m.follow {
+		m.leaveFollow()
+	}
+	m.top = m.clamp(pos{seq: m.lo() + uint64(max(i, 0))})
+}
+
 // GotoBottom shows the newest line and enters follow mode (the Bottom key).
 func (m *Model) GotoBottom() { m.follow = true }
 
