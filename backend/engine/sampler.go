@@ -264,13 +264,16 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	e := s.e
 	now := time.Now()
 	s.mu.Lock()
+	// Every launched call ends here exactly once, even for a container no
+	// longer watched: the count must come back to zero for the batch to be
+	// told as one.
+	s.inFlight--
 	st, ok := s.state[id]
 	if !ok {
 		s.mu.Unlock()
 		return
 	}
 	st.inFlight = false
-	s.inFlight--
 	if err != nil {
 		// The container may have stopped between the list and the call;
 		// back off this one container, the rest carry on.

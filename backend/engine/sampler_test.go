@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"errors"
+
 	"fmt"
+	"github.com/dockterm/dockterm/backend"
 	"testing"
 	"time"
 )
@@ -32,5 +35,26 @@ func TestAutoInterval(t *testing.T) {
 				t.Errorf("interval = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestInFlightCountSurvivesUnwatch: a call whose container scrolled off
+// screen while it was under way still ends its batch.
+func TestInFlightCountSurvivesUnwatch(t *testing.T) {
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a", "b"})
+	batch, _ := s.due(time.Now())
+	if len(batch) != 2 || s.inFlight != 2 {
+		t.Fatalf("batch %v, in flight %d", batch, s.inFlight)
+	}
+	e.SetWatched([]string{"b"})
+	s.record("a", nil, errors.New("gone"))
+	s.record("b", nil, errors.New("gone"))
+	if s.inFlight != 0 {
+		t.Errorf("in flight = %d after every call ended", s.inFlight)
 	}
 }
