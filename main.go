@@ -448,10 +448,16 @@ const startupBurst = 5 * time.Second
 // colorProfile is colorprofile.Detect without its `tmux info` probe, which
 // forks a process at every start inside tmux (where operators live) only to
 // tell 256 colours from true colour: dockterm's palette is made of xterm-256
-// colours, so the answer would change nothing on screen.
+// colours (one background, the selection's, is rounded to its nearest), so
+// the answer would change next to nothing on screen.
 func colorProfile(environ []string) colorprofile.Profile {
 	p := colorprofile.Env(environ)
-	term := os.Getenv("TERM")
+	term := ""
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "TERM="); ok {
+			term = v
+		}
+	}
 	if p == colorprofile.TrueColor || p <= colorprofile.ASCII || term == "" || term == "dumb" {
 		return p
 	}

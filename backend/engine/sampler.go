@@ -103,7 +103,20 @@ func (e *Engine) SetWatched(ids []string) {
 			dropped = append(dropped, id)
 		}
 	}
+	shrunk := len(next) < len(s.watched)
 	s.watched = next
+	if shrunk {
+		// A shorter list means a shorter period (a detail view opened
+		// from a full screen samples every second): bring forward what
+		// was scheduled at the old pace.
+		iv := s.interval()
+		for _, st := range s.state {
+			if !st.inFlight && !st.firedAt.IsZero() && st.due.After(st.firedAt.Add(iv)) {
+				st.due = st.firedAt.Add(iv)
+				added = true // wake the loop
+			}
+		}
+	}
 	s.mu.Unlock()
 	if len(dropped) > 0 {
 		// A figure for a row that scrolls back into view would be stale:
@@ -152,8 +165,8 @@ func (s *sampler) interval() time.Duration {
 	return min(max(iv, minAutoInterval), maxAutoInterval)
 }
 
-// loop launches due samples. It sleeps until the next one is due or the
-// watched set grows, so an idle console does not wake it at all.
+// loop launches due samples. It sleeps until the next one is due, a call
+// ends or the watched set grows, so an idle console barely wakes it.
 func (s *sampler) loop(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -165,9 +178,11 @@ func (s *sampler) loop(ctx context.Context) {
 		for _, id := range batch {
 			go s.sample(ctx, id)
 		}
-		wait := time.Hour
+		// A safety net, not the schedule: every answer wakes the loop, but
+		// a period is never slept through unseen.
+		wait := maxAutoInterval
 		if !next.IsZero() {
-			wait = max(time.Until(next), 10*time.Millisecond)
+			wait = min(max(time.Until(next), 10*time.Millisecond), maxAutoInterval)
 		}
 		timer.Reset(wait)
 		select {
@@ -263,28 +278,31 @@ func (s *sampler) sample(ctx context.Context, id string) {
 func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	e := s.e
 	now := time.Now()
+	// The loop skipped this container while it was in flight: whatever
+	// happened, let it schedule the next sample (at once, when asked again).
+	defer func() {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}()
 	s.mu.Lock()
-	// Every launched call ends here exactly once, even for a container no
-	// longer watched: the count must come back to zero for the batch to be
-	// told as one.
-	s.inFlight--
 	st, ok := s.state[id]
-	if !ok {
-		s.mu.Unlock()
-		return
-	}
-	st.inFlight = false
-	if err != nil {
-		// The container may have stopped between the list and the call;
-		// back off this one container, the rest carry on.
-		st.due = now.Add(s.interval())
-		tell := s.tellLocked(false)
+	if !ok || err != nil {
+		if ok {
+			// The container may have stopped between the list and the
+			// call; back off this one container, the rest carry on.
+			st.inFlight = false
+			st.due = now.Add(s.interval())
+		}
+		tell := s.endCallLocked(false)
 		s.mu.Unlock()
 		if tell {
 			e.notify()
 		}
 		return
 	}
+	st.inFlight = false
 	s.answeredOnce.Do(func() { close(s.answered) })
 	computed := stats.Compute(st.prev, cur)
 	computed.ID = id
@@ -293,8 +311,7 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	// A container's first CPU figure is news the operator waits for; the
 	// rest of a batch is told in one go when its last call answers.
 	urgent := computed.CPUPercent >= 0 && st.cpu.Len() == 0
-	again := st.samples == 1 && computed.CPUPercent < 0
-	if again {
+	if st.samples == 1 && computed.CPUPercent < 0 {
 		// Ask again at once: the answer comes with the engine's next
 		// pass, and the two make the first CPU figure.
 		st.due = time.Time{}
@@ -315,23 +332,30 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	}
 	st.mem.Push(float64(computed.MemUsage))
 	stillWatched := s.watched[id]
-	tell := s.tellLocked(urgent)
 	s.mu.Unlock()
-	// The loop skipped this container while it was in flight: let it
-	// schedule the next sample (at once, when again).
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
 
 	e.mu.Lock()
 	if _, ok := e.containers[id]; ok && stillWatched {
 		e.stats[id] = computed
 	}
 	e.mu.Unlock()
+	// Only now, with the figure in place, does this call count as ended:
+	// the batch's last call must not tell the UI before the others' figures
+	// are there to see.
+	s.mu.Lock()
+	tell := s.endCallLocked(urgent)
+	s.mu.Unlock()
 	if tell {
 		e.notify()
 	}
+}
+
+// endCallLocked ends one call (every launched call ends exactly once, even
+// for a container no longer watched, so that the count comes back to zero)
+// and says whether to tell the UI now. Callers hold s.mu.
+func (s *sampler) endCallLocked(urgent bool) bool {
+	s.inFlight--
+	return s.tellLocked(urgent)
 }
 
 // tellLocked decides whether a recorded figure should reach the UI now: when

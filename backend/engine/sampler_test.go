@@ -58,3 +58,48 @@ func TestInFlightCountSurvivesUnwatch(t *testing.T) {
 		t.Errorf("in flight = %d after every call ended", s.inFlight)
 	}
 }
+
+// TestFailedCallsWakeTheLoop: a batch whose calls all fail (the engine
+// restarting, a timeout) must not leave the sampler asleep.
+func TestFailedCallsWakeTheLoop(t *testing.T) {
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a"})
+	<-s.wake // the SetWatched wake
+	if batch, _ := s.due(time.Now()); len(batch) != 1 {
+		t.Fatalf("batch %v", batch)
+	}
+	s.record("a", nil, errors.New("engine restarting"))
+	select {
+	case <-s.wake:
+	default:
+		t.Fatal("a failed call did not wake the loop")
+	}
+}
+
+// TestShorterListBringsSamplesForward: opening a detail from a full screen
+// samples at the detail's pace at once, not after the old period.
+func TestShorterListBringsSamplesForward(t *testing.T) {
+	cs := map[string]backend.Container{}
+	var ids []string
+	for i := range 36 {
+		id := fmt.Sprint("c", i)
+		cs[id] = backend.Container{ID: id, State: "running"}
+		ids = append(ids, id)
+	}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10}, containers: cs, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched(ids)
+	t0 := time.Now()
+	s.due(t0)
+	st := s.state["c0"]
+	st.inFlight, st.samples, st.due = false, 2, st.firedAt.Add(s.interval()) // as after an answer
+	e.SetWatched([]string{"c0"})
+	if want := st.firedAt.Add(time.Second); !st.due.Equal(want) {
+		t.Errorf("due %v after the list shrank, want %v", st.due.Sub(t0), want.Sub(t0))
+	}
+}
