@@ -40,9 +40,9 @@ func (p *pane) View() string                    { return p.m.View() }
 // they were (a refresh, revealing secrets); Top goes back to the start for a
 // new document.
 func (p *pane) SetLines(lines []string) {
-	at := 0
+	line, row := 0, 0
 	if p.m.Len() > 0 {
-		at = p.m.TopLine()
+		line, row = p.m.TopLine()
 	}
 	p.m.Reset()
 	ll := make([]backend.LogLine, len(lines))
@@ -51,7 +51,7 @@ func (p *pane) SetLines(lines []string) {
 	}
 	p.m.Append(ll...)
 	p.m.SetFollow(false)
-	p.m.GotoLine(at)
+	p.m.GotoLine(line, row)
 }
 
 // Top shows the first line.

@@ -239,6 +239,17 @@ func containerStateKey(c backend.Container) string {
 	return k + fmt.Sprintf("%d|%t|%d", c.RestartCount, c.OOMKilled, c.StartedAt.UnixNano())
 }
 
+// carryInspected keeps the last known inspect-only part of a state key when
+// the new one lacks it (an inspect that failed during a refresh), so that a
+// restart seen by the next inspect still counts as a change.
+func carryInspected(old, cur string) string {
+	i, j := strings.LastIndexByte(old, '#'), strings.LastIndexByte(cur, '#')
+	if i < 0 || j < 0 || cur[j+1:] != "?" || old[i+1:] == "?" || old[:i] != cur[:j] {
+		return cur
+	}
+	return old
+}
+
 // stateChanged compares two state keys; an unknown inspect-only part
 // matches any.
 func stateChanged(old, cur string) bool {
@@ -312,10 +323,11 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 	now := map[string]string{}
 	for _, c := range snap.Containers {
 		k := containerStateKey(c)
-		now[c.ID] = k
-		if old, ok := s.seen[c.ID]; !ok || stateChanged(old, k) {
+		old, ok := s.seen[c.ID]
+		if !ok || stateChanged(old, k) {
 			s.pending[c.ID] = struct{}{}
 		}
+		now[c.ID] = carryInspected(old, k)
 	}
 	for cid := range s.seen {
 		if _, ok := now[cid]; !ok {

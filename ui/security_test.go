@@ -498,4 +498,10 @@ func TestStateChanged(t *testing.T) {
 			t.Errorf("%s: changed = %v, want %v", tc.name, got, tc.want)
 		}
 	}
+	// inspected → an inspect failed → inspected after a restart: the
+	// restart must still count.
+	seen := carryInspected(containerStateKey(inspected), containerStateKey(base))
+	if !stateChanged(seen, containerStateKey(restarted)) {
+		t.Errorf("a restart after a failed inspect went unseen (key %q)", seen)
+	}
 }

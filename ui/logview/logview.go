@@ -277,22 +277,24 @@ func (m *Model) GotoTop() {
 	m.top = pos{seq: m.lo()}
 }
 
-// TopLine is the index (0 = oldest kept) of the first line on screen, for
-// a caller that replaces the text and wants to stay where the reader was.
-func (m *Model) TopLine() int {
+// TopLine is where the screen starts: the line (0 = oldest kept) and the
+// row inside it when wrapped, for a caller that replaces the text and wants
+// to stay where the reader was.
+func (m *Model) TopLine() (line, row int) {
+	p := m.top
 	if m.follow {
-		return int(m.bottomTop().seq - m.lo())
+		p = m.bottomTop()
 	}
-	return int(m.top.seq - m.lo())
+	return int(p.seq - m.lo()), p.row
 }
 
-// GotoLine shows line i (0 = oldest kept) on top, as far as the text
-// allows, and leaves follow mode.
-func (m *Model) GotoLine(i int) {
+// GotoLine shows the given line (0 = oldest kept) and row inside it on top,
+// as far as the text allows, and leaves follow mode.
+func (m *Model) GotoLine(line, row int) {
 	if m.follow {
 		m.leaveFollow()
 	}
-	m.top = m.clamp(pos{seq: m.lo() + uint64(max(i, 0))})
+	m.top = m.clamp(pos{seq: m.lo() + uint64(max(line, 0)), row: max(row, 0)})
 }
 
 // GotoBottom shows the newest line and enters follow mode (the Bottom key).
