@@ -70,14 +70,8 @@ func (r *ring) push(e entry) (dropped int) {
 	default:
 		// Full at the line capacity: the new line takes the oldest one's
 		// slot, which is also the slot after the newest.
-		old := &r.buf[r.start]
-		r.bytes -= len(old.line.Text)
-		*old = e
-		r.start++
-		if r.start == len(r.buf) {
-			r.start = 0
-		}
-		r.first++
+		r.dropOldest()
+		r.buf[r.slot(r.next)] = e
 		dropped = 1
 	}
 	r.next++
