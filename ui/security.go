@@ -85,7 +85,7 @@ type secEngine struct {
 	err       string
 	started   bool                // first full collection scheduled
 	connected bool                // last snapshot state
-	seen      map[string]string   // container ID -> state key
+	seen      map[string]stateKey // container ID -> state key
 	pending   map[string]struct{} // containers to re-audit
 	removed   map[string]struct{}
 	full      bool // a full collection is due
@@ -202,7 +202,7 @@ func (t *securityTab) focus() backend.EngineID { return t.common.Engine.ID() }
 func (t *securityTab) state(id backend.EngineID) *secEngine {
 	s, ok := t.engines[id]
 	if !ok {
-		s = &secEngine{seen: map[string]string{}, pending: map[string]struct{}{}, removed: map[string]struct{}{}}
+		s = &secEngine{seen: map[string]stateKey{}, pending: map[string]struct{}{}, removed: map[string]struct{}{}}
 		t.engines[id] = s
 		t.order = append(t.order, id)
 	}
@@ -228,37 +228,34 @@ func (t *securityTab) now() time.Time {
 // containerKey is what makes a container worth re-auditing when it
 // changes: a new state, health, restart, OOM or start (a recreated
 // container has a new ID anyway).
-func containerStateKey(c backend.Container) string {
-	k := fmt.Sprintf("%s|%s|%s|%s#", c.Name, c.State, c.Health, c.ImageID)
-	if !c.Inspected {
-		// Fields only an inspect gives are unknown until the engine has
-		// them; their first arrival must not count as a change (it would
-		// re-audit every container right after the first collection).
-		return k + "?"
+// stateKey is what of a container's state can change its findings: the
+// list's part, always known, and the part only an inspect gives, "" until
+// the engine has it.
+type stateKey struct{ list, inspected string }
+
+func containerStateKey(c backend.Container) stateKey {
+	k := stateKey{list: fmt.Sprintf("%s|%s|%s|%s", c.Name, c.State, c.Health, c.ImageID)}
+	if c.Inspected {
+		k.inspected = fmt.Sprintf("%d|%t|%d", c.RestartCount, c.OOMKilled, c.StartedAt.UnixNano())
 	}
-	return k + fmt.Sprintf("%d|%t|%d", c.RestartCount, c.OOMKilled, c.StartedAt.UnixNano())
+	return k
 }
 
-// carryInspected keeps the last known inspect-only part of a state key when
-// the new one lacks it (an inspect that failed during a refresh), so that a
-// restart seen by the next inspect still counts as a change.
-func carryInspected(old, cur string) string {
-	i, j := strings.LastIndexByte(old, '#'), strings.LastIndexByte(cur, '#')
-	if i < 0 || j < 0 || cur[j+1:] != "?" || old[i+1:] == "?" || old[:i] != cur[:j] {
-		return cur
-	}
-	return old
+// changedTo says whether cur differs from k. An unknown inspect-only part
+// matches any: its first arrival is not a change (it would re-audit every
+// container right after the first collection).
+func (k stateKey) changedTo(cur stateKey) bool {
+	return k.list != cur.list || k.inspected != "" && cur.inspected != "" && k.inspected != cur.inspected
 }
 
-// stateChanged compares two state keys; an unknown inspect-only part
-// matches any.
-func stateChanged(old, cur string) bool {
-	i, j := strings.LastIndexByte(old, '#'), strings.LastIndexByte(cur, '#')
-	if i < 0 || j < 0 || old[:i] != cur[:j] {
-		return old != cur
+// carry keeps k's known inspect-only part when cur lacks it (an inspect
+// that failed during a refresh), so that a restart seen by the next inspect
+// still counts as a change.
+func (k stateKey) carry(cur stateKey) stateKey {
+	if cur.inspected == "" && k.list == cur.list {
+		cur.inspected = k.inspected
 	}
-	oi, ci := old[i+1:], cur[j+1:]
-	return oi != "?" && ci != "?" && oi != ci
+	return cur
 }
 
 func (t *securityTab) Update(msg tea.Msg) tea.Cmd {
@@ -306,7 +303,7 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 		// First sight, or back after a disconnect: everything may have
 		// changed, so collect everything once.
 		s.started, s.connected, s.full, s.deep = true, true, true, true
-		s.seen = map[string]string{}
+		s.seen = map[string]stateKey{}
 		for _, c := range snap.Containers {
 			s.seen[c.ID] = containerStateKey(c)
 		}
@@ -320,14 +317,14 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 	if !s.holdUntil.IsZero() && len(snap.Stats) > 0 {
 		s.holdUntil = time.Time{}
 	}
-	now := map[string]string{}
+	now := map[string]stateKey{}
 	for _, c := range snap.Containers {
 		k := containerStateKey(c)
 		old, ok := s.seen[c.ID]
-		if !ok || stateChanged(old, k) {
+		if !ok || old.changedTo(k) {
 			s.pending[c.ID] = struct{}{}
 		}
-		now[c.ID] = carryInspected(old, k)
+		now[c.ID] = old.carry(k)
 	}
 	for cid := range s.seen {
 		if _, ok := now[cid]; !ok {

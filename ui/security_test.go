@@ -494,14 +494,14 @@ func TestStateChanged(t *testing.T) {
 		{"stopped, not inspected yet", base, stopped, true},
 		{"inspected, then relisted without", inspected, base, false},
 	} {
-		if got := stateChanged(containerStateKey(tc.old), containerStateKey(tc.cur)); got != tc.want {
+		if got := containerStateKey(tc.old).changedTo(containerStateKey(tc.cur)); got != tc.want {
 			t.Errorf("%s: changed = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 	// inspected → an inspect failed → inspected after a restart: the
 	// restart must still count.
-	seen := carryInspected(containerStateKey(inspected), containerStateKey(base))
-	if !stateChanged(seen, containerStateKey(restarted)) {
-		t.Errorf("a restart after a failed inspect went unseen (key %q)", seen)
+	seen := containerStateKey(inspected).carry(containerStateKey(base))
+	if !seen.changedTo(containerStateKey(restarted)) {
+		t.Errorf("a restart after a failed inspect went unseen (key %+v)", seen)
 	}
 }
