@@ -20,7 +20,7 @@ const composeProjectLabel = "com.docker.compose.project"
 // sanitized here, at the border.
 func fromSummary(s container.Summary) backend.Container {
 	c := backend.Container{
-		ID:      s.ID,
+		ID:      sanitize.String(s.ID),
 		Image:   sanitize.String(s.Image),
 		ImageID: sanitize.String(s.ImageID),
 		Command: sanitize.String(s.Command),
@@ -141,7 +141,7 @@ func detailFrom(j container.InspectResponse) (backend.ContainerDetail, error) {
 	if j.ContainerJSONBase == nil {
 		return d, fmt.Errorf("inspect returned no container")
 	}
-	d.ID = j.ID
+	d.ID = sanitize.String(j.ID)
 	d.Name = sanitize.String(strings.TrimPrefix(j.Name, "/"))
 	if j.Config != nil {
 		d.Image = sanitize.String(j.Config.Image)
