@@ -81,11 +81,11 @@ func (e *Engine) SetWatched(ids []string) {
 	s := e.sampler
 	s.mu.Lock()
 	next := make(map[string]bool, len(ids))
-	added := false
+	wake := false // something to sample sooner than the loop planned
 	for _, id := range ids {
 		next[id] = true
 		if !s.watched[id] {
-			added = true
+			wake = true
 		}
 		if _, ok := s.state[id]; !ok {
 			s.state[id] = &sampleState{
@@ -113,7 +113,7 @@ func (e *Engine) SetWatched(ids []string) {
 		for _, st := range s.state {
 			if !st.inFlight && !st.firedAt.IsZero() && st.due.After(st.firedAt.Add(iv)) {
 				st.due = st.firedAt.Add(iv)
-				added = true // wake the loop
+				wake = true
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func (e *Engine) SetWatched(ids []string) {
 		}
 		e.mu.Unlock()
 	}
-	if added {
+	if wake {
 		select {
 		case s.wake <- struct{}{}:
 		default:
