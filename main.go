@@ -52,7 +52,8 @@ Usage:
 Flags:
 `
 
-// processStart is as close to exec as Go lets a program see.
+// processStart is when main's package initialised: after the runtime and
+// every dependency's init, so it is later than exec.
 var processStart = time.Now()
 
 func main() {
@@ -251,7 +252,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 		if f, err := os.Create(path); err == nil {
 			defer f.Close()
 			tl = trace.New(f)
-			tl.Printf("start (%s after exec)", time.Since(processStart))
+			tl.Printf("start (%s after package init, wall clock %.6f s)", time.Since(processStart), float64(time.Now().UnixMicro())/1e6)
 		}
 	}
 	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl})

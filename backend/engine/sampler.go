@@ -201,7 +201,15 @@ func (s *sampler) loop(ctx context.Context) {
 // flight is not due again, so a slow engine degrades the refresh rate,
 // never the UI, and calls in flight stay bounded by the watched set.
 func (s *sampler) due(now time.Time) (batch []string, next time.Time) {
-	running := s.e.runningSet()
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.watched))
+	for id := range s.watched {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	// Only the watched rows' states are looked up: this runs after every
+	// answer, and the engine may hold thousands of containers.
+	running := s.e.runningAmong(ids)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ready, soon []*sampleState
@@ -243,12 +251,13 @@ func (s *sampler) due(now time.Time) (batch []string, next time.Time) {
 	return batch, next
 }
 
-func (e *Engine) runningSet() map[string]bool {
+// runningAmong says which of ids are running containers.
+func (e *Engine) runningAmong(ids []string) map[string]bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	m := make(map[string]bool, len(e.containers))
-	for id, c := range e.containers {
-		if c.State == "running" {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if c, ok := e.containers[id]; ok && c.State == "running" {
 			m[id] = true
 		}
 	}

@@ -160,11 +160,12 @@ func Dial(ctx context.Context, ep endpoints.Endpoint, opts Options) (*client.Cli
 
 	tr := &http.Transport{
 		// Bounded idle pool (moby#45539), but large enough for the stats
-		// sampler's concurrent one-shot calls: with Go's default of two
-		// idle connections per host, every sampling round re-dialled
-		// most of its connections.
-		MaxIdleConns:          24,
-		MaxIdleConnsPerHost:   24,
+		// sampler's concurrent one-shot calls, one per watched row (a
+		// 160x50 screen watches ~46): with a smaller pool every sampling
+		// round closes and re-dials the difference, which costs both ends
+		// (at 24, a 120x40 screen re-dialled 12 connections a round).
+		MaxIdleConns:          64,
+		MaxIdleConnsPerHost:   64,
 		IdleConnTimeout:       30 * time.Second,
 		TLSHandshakeTimeout:   opts.ConnectTimeout,
 		ExpectContinueTimeout: time.Second,

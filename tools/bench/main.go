@@ -60,6 +60,7 @@ type config struct {
 	duration    time.Duration
 	settle      time.Duration
 	poll        time.Duration
+	keep        bool
 	fastFor     time.Duration
 	cmd         string
 	image       string
@@ -108,6 +109,7 @@ func parseFlags() (config, error) {
 	flag.StringVar(&cfg.network, "network", "", "network mode of the bench containers (default: the engine's default bridge)")
 	flag.BoolVar(&cfg.traceAPI, "trace-api", false, "put a counting proxy between the program and the engine and print its request mix (diagnostic: adds a hop)")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, profile the program with `perf record -g` after the first-times and write the data and a top-symbols summary in this directory (diagnostic)")
+	flag.BoolVar(&cfg.keep, "keep", false, "reuse running bench containers and leave them running on exit (diagnostic runs; remove them with a last run without -keep)")
 	flag.StringVar(&cfg.screens, "screens", "", "if set, save the pane at the first list, first CPU and end in this directory")
 	flag.Parse()
 	for _, f := range strings.Split(ns, ",") {
@@ -164,6 +166,10 @@ func run(ctx context.Context, cfg config) (err error) {
 	// cancels ctx, so this defer still gets to run.
 	defer func() {
 		tm.kill()
+		if cfg.keep {
+			fmt.Fprintln(os.Stderr, "bench: -keep: bench containers left running")
+			return
+		}
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		n, rerr := fl.removeAll(cctx)
@@ -189,7 +195,10 @@ func run(ctx context.Context, cfg config) (err error) {
 		cmd = "env DOCKER_HOST=" + shellQuote("unix://"+sock) + " " + cmd
 	}
 
-	if n, err := fl.removeAll(ctx); err != nil {
+	if cfg.keep {
+		// Reuse what a previous -keep run left: repeated diagnostic runs
+		// skip a minute of container start-up each.
+	} else if n, err := fl.removeAll(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		fmt.Fprintf(os.Stderr, "bench: removed %d leftover bench containers\n", n)
