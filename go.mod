@@ -56,3 +56,5 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	gotest.tools/v3 v3.5.2 // indirect
 )
+
+replace charm.land/bubbletea/v2 => ./third_party/bubbletea

@@ -465,8 +465,10 @@ func colorProfile(environ []string) colorprofile.Profile {
 	return max(p, colorprofile.Terminfo(term))
 }
 
-// fpsFromEnv is the renderer's frame rate: 20 by default (keys answer
-// within 50 ms); DOCKTERM_FPS is for measurements.
+// fpsFromEnv caps the renderer's frame rate: 20 by default. Frames are drawn
+// on demand (third_party/bubbletea's patch), so a key answers at once after
+// a quiet spell and an idle screen costs no frames; the cap only bounds
+// bursts such as a fast log. DOCKTERM_FPS is for measurements.
 func fpsFromEnv() int {
 	if n, err := strconv.Atoi(os.Getenv("DOCKTERM_FPS")); err == nil && n > 0 {
 		return n

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -94,4 +95,24 @@ func TestColorProfile(t *testing.T) {
 			t.Errorf("%v: profile %v, want %v", tc.env, got, tc.want)
 		}
 	}
+}
+
+// TestPatchedRendererInUse guards the go.mod replace of bubbletea by the
+// patched copy in third_party (frames on demand; see third_party/README.md):
+// dropping it would silently bring back a ticker that wakes an idle
+// console 20 times a second.
+func TestPatchedRendererInUse(t *testing.T) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		t.Skip("no build info")
+	}
+	for _, d := range bi.Deps {
+		if d.Path == "charm.land/bubbletea/v2" {
+			if d.Replace == nil || d.Replace.Path != "./third_party/bubbletea" {
+				t.Fatalf("bubbletea is %s %s, not replaced by ./third_party/bubbletea", d.Path, d.Version)
+			}
+			return
+		}
+	}
+	t.Fatal("bubbletea is not a dependency")
 }
