@@ -312,7 +312,8 @@ func securityDeps(eng *engine.Engine, ep endpoints.Endpoint) (ui.SecurityDeps, s
 	if ep.TLS != nil {
 		conn.TLS, conn.SkipVerify = true, ep.TLS.SkipVerify
 	}
-	la := &lazyAuditor{eng: eng, cfg: audit.AuditorConfig{Name: ep.Name, Connection: conn, SkipDiff: true, SkipTop: true}}
+	la := &lazyAuditor{eng: eng, cfg: audit.AuditorConfig{Name: ep.Name, Connection: conn, SkipDiff: true, SkipTop: true,
+		Inspected: eng.TakeInspect}}
 	if store != nil {
 		la.cfg.Options.Accepted = store
 	}

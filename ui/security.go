@@ -94,13 +94,15 @@ type secEngine struct {
 	busy      bool
 	updated   time.Time
 	// holdUntil delays the first collection: it starts once the engine has
-	// answered the first stats calls, or at this time. Its hundred inspects
-	// would otherwise queue with those calls and hold back the first CPU
-	// figure by a whole engine pass.
+	// answered the first stats calls and inspected every container, or at
+	// this time. Its hundred inspects would otherwise queue with the stats
+	// calls and hold back the first CPU figure by a whole engine pass; and
+	// once the engine has inspected everything, the auditor takes over its
+	// answers instead of asking again.
 	holdUntil time.Time
 }
 
-// auditHold bounds how long the first collection waits for the first stats.
+// auditHold bounds how long the first collection waits for the engine.
 const auditHold = 1500 * time.Millisecond
 
 // secRow is a line of the list: a group header or a finding.
@@ -308,13 +310,13 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 			s.seen[c.ID] = containerStateKey(c)
 		}
 		s.pending, s.removed = map[string]struct{}{}, map[string]struct{}{}
-		if len(snap.Stats) == 0 && !t.visited {
+		if !engineSettled(snap) && !t.visited {
 			s.holdUntil = t.now().Add(auditHold)
 			return nil
 		}
 		return t.kick(id)
 	}
-	if !s.holdUntil.IsZero() && len(snap.Stats) > 0 {
+	if !s.holdUntil.IsZero() && engineSettled(snap) {
 		s.holdUntil = time.Time{}
 	}
 	now := map[string]stateKey{}
@@ -334,6 +336,20 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 	}
 	s.seen = now
 	return t.kick(id)
+}
+
+// engineSettled says whether the engine's start-up work is done: the first
+// stats are in (or there is nothing to sample) and every container is
+// inspected.
+func engineSettled(snap engine.Snapshot) bool {
+	running := false
+	for _, c := range snap.Containers {
+		if !c.Inspected {
+			return false
+		}
+		running = running || c.State == "running"
+	}
+	return len(snap.Stats) > 0 || !running
 }
 
 func (t *securityTab) onTick(at time.Time) tea.Cmd {

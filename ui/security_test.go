@@ -505,3 +505,25 @@ func TestStateChanged(t *testing.T) {
 		t.Errorf("a restart after a failed inspect went unseen (key %+v)", seen)
 	}
 }
+
+func TestEngineSettled(t *testing.T) {
+	run := backend.Container{ID: "a", State: "running", Inspected: true}
+	stopped := backend.Container{ID: "b", State: "exited", Inspected: true}
+	fresh := backend.Container{ID: "c", State: "running"}
+	figures := map[string]backend.Stats{"a": {ID: "a"}}
+	for _, tc := range []struct {
+		name string
+		snap engine.Snapshot
+		want bool
+	}{
+		{"no containers", engine.Snapshot{}, true},
+		{"inspected, no figures yet", engine.Snapshot{Containers: []backend.Container{run}}, false},
+		{"inspected, figures in", engine.Snapshot{Containers: []backend.Container{run}, Stats: figures}, true},
+		{"one not inspected yet", engine.Snapshot{Containers: []backend.Container{run, fresh}, Stats: figures}, false},
+		{"nothing running to sample", engine.Snapshot{Containers: []backend.Container{stopped}}, true},
+	} {
+		if got := engineSettled(tc.snap); got != tc.want {
+			t.Errorf("%s: engineSettled = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -76,6 +76,10 @@ type AuditorConfig struct {
 	// ListFilter restricts which containers are audited (e.g. a label).
 	ListFilter filters.Args
 	Now        func() time.Time
+	// Inspected, when set, may hand over a recent inspect answer that
+	// someone else (dockterm's engine) already fetched; the auditor then
+	// makes no inspect call of its own for that container.
+	Inspected func(id string) (container.InspectResponse, bool)
 }
 
 // Auditor keeps what it collected from one engine so that the UI can
@@ -456,9 +460,15 @@ func (a *Auditor) RefreshDrift(ctx context.Context) error {
 // collectContainer: one inspect; for running containers diff, top, the
 // modes of files added to temp dirs and the live exec sessions.
 func (a *Auditor) collectContainer(ctx context.Context, id string) (*ContainerInput, error) {
-	ci, err := a.cli.ContainerInspect(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("audit: inspect container %s: %w", shortID(id), err)
+	ci, ok := container.InspectResponse{}, false
+	if a.cfg.Inspected != nil {
+		ci, ok = a.cfg.Inspected(id)
+	}
+	if !ok {
+		var err error
+		if ci, err = a.cli.ContainerInspect(ctx, id); err != nil {
+			return nil, fmt.Errorf("audit: inspect container %s: %w", shortID(id), err)
+		}
 	}
 	in := &ContainerInput{Inspect: ci}
 	if ci.State == nil || !ci.State.Running {

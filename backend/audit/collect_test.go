@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/docker/docker/api/types/container"
@@ -380,4 +381,39 @@ func TestRunCLIClientFiles(t *testing.T) {
 	}
 	_ = fmt.Sprint
 	_ = container.ChangeAdd
+}
+
+// An inspect answer handed over by the caller replaces the auditor's own
+// call, and the report is the same as with the auditor's own inspects.
+func TestAuditorTakesHandedOverInspects(t *testing.T) {
+	e := syntheticEngine(12)
+	own := NewAuditor(newFake(e), AuditorConfig{SkipDiff: true, SkipTop: true})
+	if err := own.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(e)
+	var mu sync.Mutex // the auditor collects in parallel
+	handed := map[string]bool{}
+	cfg := AuditorConfig{SkipDiff: true, SkipTop: true, Inspected: func(id string) (container.InspectResponse, bool) {
+		// Every other container is handed over; the rest are asked for.
+		for i, c := range e.Containers {
+			if c.Inspect.ID == id && i%2 == 0 {
+				mu.Lock()
+				defer mu.Unlock()
+				handed[id] = true
+				return c.Inspect, true
+			}
+		}
+		return container.InspectResponse{}, false
+	}}
+	a := NewAuditor(f, cfg)
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.n("ContainerInspect"); got != 6 || len(handed) != 6 {
+		t.Fatalf("inspect calls %d, handed over %d; want 6 and 6", got, len(handed))
+	}
+	if w, g := len(own.Report().Findings), len(a.Report().Findings); w != g || w == 0 {
+		t.Fatalf("findings: %d with own inspects, %d with handed-over ones", w, g)
+	}
 }

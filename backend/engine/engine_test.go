@@ -145,6 +145,28 @@ func TestExitCodeRestartsAndOOM(t *testing.T) {
 	})
 }
 
+// The engine's own inspect answers are handed over once to the auditor,
+// which then asks no second time; a container destroyed meanwhile has none.
+func TestTakeInspectHandsOverOnce(t *testing.T) {
+	cli := testengine.Client(t)
+	id := testengine.Run(t, testengine.RunOpts{Name: "handover"})
+	e := startEngine(t, cli)
+	waitSnap(t, e, "container inspected", func(s Snapshot) bool {
+		c, ok := find(s, id)
+		return ok && c.Inspected
+	})
+	j, ok := e.TakeInspect(id)
+	if !ok || j.ContainerJSONBase == nil || j.ID != id || j.State == nil || !j.State.Running {
+		t.Fatalf("TakeInspect = %v, %+v; want the running container's inspect", ok, j.ContainerJSONBase)
+	}
+	if _, ok := e.TakeInspect(id); ok {
+		t.Fatal("a second TakeInspect handed the same answer over again")
+	}
+	if _, ok := e.TakeInspect("no-such-container"); ok {
+		t.Fatal("an answer for a container never inspected")
+	}
+}
+
 func TestStatsOnlyForWatched(t *testing.T) {
 	cli := testengine.Client(t)
 	e := startEngine(t, cli)
