@@ -548,3 +548,57 @@ func TestCachedTableFollowsTime(t *testing.T) {
 		t.Errorf("a new snapshot did not reach the cached table:\n%s", s)
 	}
 }
+
+// The clock ticks every ten seconds while nothing on screen moves with time
+// alone, and every second while something does; a faster chain retires the
+// slower one.
+func TestTickPeriodFollowsScreen(t *testing.T) {
+	a, f := newTestApp(t, 120, 30, false)
+	a.Update(tickMsg{at: fakeNow, gen: a.tickGen})
+	if a.tickEvery != slowTick {
+		t.Fatalf("uptimes in hours and minutes, live engine: tick every %v, want %v", a.tickEvery, slowTick)
+	}
+
+	// A container that just started shows its uptime in seconds.
+	f.snap.Containers[1].StartedAt = fakeNow.Add(-20 * time.Second)
+	gen := a.tickGen
+	a.Update(engineChangedMsg{engine: f.ID()})
+	if a.tickEvery != fastTick || a.tickGen == gen {
+		t.Fatalf("an uptime in seconds on screen: tick every %v (chain %d -> %d), want %v on a new chain", a.tickEvery, gen, a.tickGen, fastTick)
+	}
+	// The retired chain's tick does nothing, and schedules nothing.
+	if _, cmd := a.Update(tickMsg{at: fakeNow, gen: gen}); cmd != nil {
+		t.Error("a retired chain's tick scheduled another")
+	}
+
+	// Back to minutes: the chain slows down at its next tick.
+	f.snap.Containers[1].StartedAt = fakeNow.Add(-3 * time.Hour)
+	a.Update(engineChangedMsg{engine: f.ID()})
+	a.Update(tickMsg{at: fakeNow, gen: a.tickGen})
+	if a.tickEvery != slowTick {
+		t.Fatalf("back to minutes: tick every %v, want %v", a.tickEvery, slowTick)
+	}
+
+	// The events view reloads every second.
+	press(a, ":")
+	typeText(a, "events")
+	press(a, "enter")
+	if _, ok := a.top().(*eventsView); !ok {
+		t.Fatalf(":events opened %T", a.top())
+	}
+	if a.tickEvery != fastTick {
+		t.Fatalf("events view open: tick every %v, want %v", a.tickEvery, fastTick)
+	}
+	press(a, "esc")
+
+	// So does a lost engine's age in the status bar.
+	a.Update(tickMsg{at: fakeNow, gen: a.tickGen})
+	if a.tickEvery != slowTick {
+		t.Fatalf("events view closed: tick every %v, want %v", a.tickEvery, slowTick)
+	}
+	f.snap.State = backend.ConnDisconnected
+	a.Update(engineChangedMsg{engine: f.ID()})
+	if a.tickEvery != fastTick {
+		t.Fatalf("disconnected: tick every %v, want %v", a.tickEvery, fastTick)
+	}
+}

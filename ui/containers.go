@@ -473,6 +473,16 @@ func (t *containersTab) View(width, height int) string {
 	return out
 }
 
+// needsSecondTicks: an uptime under a minute is shown in seconds.
+func (t *containersTab) needsSecondTicks() bool {
+	for _, up := range strings.Fields(t.visibleUptimes(t.height)) {
+		if strings.HasSuffix(up, "s") {
+			return true
+		}
+	}
+	return false
+}
+
 // visibleUptimes joins the UP cells of the rows on screen.
 func (t *containersTab) visibleUptimes(height int) string {
 	from, to := t.table.visibleRange(len(t.rows), max(height-1, 0))

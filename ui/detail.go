@@ -88,6 +88,9 @@ type logBatchMsg struct {
 
 // detailView shows one container: its logs and what inspect, top and diff
 // say about it.
+// needsSecondTicks: top refreshes on the clock.
+func (d *detailView) needsSecondTicks() bool { return d.section == secTop }
+
 type detailView struct {
 	common  *Common
 	ct      backend.Container

@@ -15,6 +15,9 @@ import (
 
 // eventsView shows the engine's recent events, newest first, refreshed once
 // a second while open, filterable with `/`.
+// needsSecondTicks: the feed reloads on the clock.
+func (v *eventsView) needsSecondTicks() bool { return true }
+
 type eventsView struct {
 	common *Common
 	events []backend.Event

@@ -58,7 +58,10 @@ type confirmMsg struct {
 
 // tickMsg drives the few things that change with time alone (ages shown
 // while disconnected, top refresh).
-type tickMsg struct{ at time.Time }
+type tickMsg struct {
+	at  time.Time
+	gen int // the App's tick chain it belongs to
+}
 
 // waitChange blocks (in a Cmd, off the UI goroutine) until the engine
 // reports a change, then waits a little longer so a burst of changes becomes

@@ -338,6 +338,16 @@ func (t *securityTab) onSnapshot(id backend.EngineID, snap engine.Snapshot) tea.
 	return t.kick(id)
 }
 
+// needsSecondTicks: a start-up hold ends on the clock.
+func (t *securityTab) needsSecondTicks() bool {
+	for _, s := range t.engines {
+		if !s.holdUntil.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
 // engineSettled says whether the engine's start-up work is done: the first
 // stats are in (or there is nothing to sample) and every container is
 // inspected.
