@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -418,11 +417,11 @@ func (e *Engine) sampleOnce(ctx context.Context, id string) (*container.StatsRes
 		return nil, fmt.Errorf("stats %s: %w", shortID(id), err)
 	}
 	defer r.Body.Close()
-	var v container.StatsResponse
-	if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+	v, err := stats.Decode(r.Body)
+	if err != nil {
 		return nil, fmt.Errorf("decode stats %s: %w", shortID(id), err)
 	}
-	return &v, nil
+	return v, nil
 }
 
 func shortID(id string) string {
