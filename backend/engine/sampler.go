@@ -41,6 +41,8 @@ type sampler struct {
 	answered     chan struct{} // closed when the engine first answers a stats call
 	answeredOnce sync.Once
 
+	pilotWait time.Duration // see launch
+
 	oneShot chan struct{} // bounds calls in flight on engines with one-shot stats
 	legacy  chan struct{} // stream=false calls hold a connection a second or more
 }
@@ -70,7 +72,7 @@ const (
 func newSampler(e *Engine) *sampler {
 	return &sampler{
 		e: e, watched: map[string]bool{}, state: map[string]*sampleState{}, wake: make(chan struct{}, 1),
-		oneShot: make(chan struct{}, 128), legacy: make(chan struct{}, 4), answered: make(chan struct{}),
+		pilotWait: pilotWait, oneShot: make(chan struct{}, 128), legacy: make(chan struct{}, 4), answered: make(chan struct{}),
 	}
 }
 
@@ -174,9 +176,7 @@ func (s *sampler) loop(ctx context.Context) {
 		if len(batch) > 0 {
 			s.e.opts.Trace.Printf("sampler: batch of %d", len(batch))
 		}
-		for _, id := range batch {
-			go s.sample(ctx, id)
-		}
+		s.launch(ctx, batch)
 		// A safety net, not the schedule: every answer wakes the loop, but
 		// a period is never slept through unseen.
 		wait := maxAutoInterval
@@ -249,6 +249,43 @@ func (s *sampler) due(now time.Time) (batch []string, next time.Time) {
 	}
 	return batch, next
 }
+
+// launch starts a batch's calls. The very first batch sends one call ahead
+// of the others: it wakes the engine's idle collector on its own, so that
+// collector's first pass (which serves only it) ends sooner, and so does the
+// wait for the second pass, the one that brings the first CPU figure. Sent
+// together, the rest of the batch's calls held that first pass back by tens
+// of milliseconds; they join the second pass either way.
+func (s *sampler) launch(ctx context.Context, batch []string) {
+	select {
+	case <-s.answered:
+	default:
+		if len(batch) > 1 {
+			go s.sample(ctx, batch[0])
+			rest := batch[1:]
+			go func() {
+				t := time.NewTimer(s.pilotWait)
+				defer t.Stop()
+				select {
+				case <-s.answered:
+				case <-t.C:
+				case <-ctx.Done():
+				}
+				for _, id := range rest {
+					go s.sample(ctx, id)
+				}
+			}()
+			return
+		}
+	}
+	for _, id := range batch {
+		go s.sample(ctx, id)
+	}
+}
+
+// pilotWait bounds how long the first batch waits for its first call: an
+// engine whose collector is already busy answers only at its next pass.
+const pilotWait = 50 * time.Millisecond
 
 // runningAmong says which of ids are running containers.
 func (e *Engine) runningAmong(ids []string) map[string]bool {

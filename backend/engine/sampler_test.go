@@ -1,12 +1,19 @@
 package engine
 
 import (
+	"context"
 	"errors"
-
 	"fmt"
-	"github.com/dockterm/dockterm/backend"
+	"io"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/client"
+
+	"github.com/dockterm/dockterm/backend"
 )
 
 func TestAutoInterval(t *testing.T) {
@@ -101,5 +108,74 @@ func TestShorterListBringsSamplesForward(t *testing.T) {
 	e.SetWatched([]string{"c0"})
 	if want := st.firedAt.Add(time.Second); !st.due.Equal(want) {
 		t.Errorf("due %v after the list shrank, want %v", st.due.Sub(t0), want.Sub(t0))
+	}
+}
+
+// pilotClient answers one-shot stats, holding the first call until told.
+type pilotClient struct {
+	client.APIClient
+	mu      sync.Mutex
+	started []string
+	release chan struct{}
+}
+
+func (p *pilotClient) ContainerStatsOneShot(ctx context.Context, id string) (container.StatsResponseReader, error) {
+	p.mu.Lock()
+	p.started = append(p.started, id)
+	first := len(p.started) == 1
+	p.mu.Unlock()
+	if first {
+		<-p.release
+	}
+	body := `{"id":"` + id + `","read":"2026-11-28T00:00:00Z"}`
+	return container.StatsResponseReader{Body: io.NopCloser(strings.NewReader(body))}, nil
+}
+
+func (p *pilotClient) n() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.started)
+}
+
+// TestFirstBatchSendsAPilot: the very first batch sends one call alone and
+// the rest once it is answered; later batches go all at once.
+func TestFirstBatchSendsAPilot(t *testing.T) {
+	fc := &pilotClient{release: make(chan struct{})}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, CallTimeout: time.Minute}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), cli: fc, oneShot: true}
+	s := newSampler(e)
+	s.pilotWait = time.Hour // only the pilot's answer lets the rest go
+	e.sampler = s
+	e.SetWatched([]string{"a", "b", "c"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batch, _ := s.due(time.Now())
+	s.launch(ctx, batch)
+	waitFor(t, "the pilot call", func() bool { return fc.n() >= 1 })
+	time.Sleep(50 * time.Millisecond)
+	if n := fc.n(); n != 1 {
+		t.Fatalf("%d calls under way before the pilot was answered, want 1", n)
+	}
+	close(fc.release)
+	waitFor(t, "the rest of the batch", func() bool { return fc.n() == 3 })
+
+	// Answered once: a later batch does not wait for anything.
+	fc.mu.Lock()
+	fc.started, fc.release = nil, make(chan struct{}) // would hold a pilot forever
+	fc.mu.Unlock()
+	s.launch(ctx, []string{"a", "b", "c"})
+	waitFor(t, "a later batch, all at once", func() bool { return fc.n() == 3 })
+	close(fc.release)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
