@@ -64,8 +64,8 @@ screenshots: image ## regenerate screenshots/ (scripts/screenshots.sh)
 clean-test: ## remove every container, network, volume and image labelled dockterm.test=1
 	bash scripts/clean-label.sh dockterm.test=1
 
-fmt: ## gofmt -s -w every Go file
-	gofmt -s -l -w .
+fmt: ## gofmt -s -w every Go file (not the vendored copies in third_party)
+	gofmt -s -l -w $$(find . -name "*.go" -not -path "./third_party/*")
 
 vet: ## go vet
 	$(GO) vet $(PKGS)

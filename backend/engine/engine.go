@@ -108,7 +108,7 @@ type Engine struct {
 	sampler    *sampler
 	gen        map[string]uint64 // bumped by every refresh of a container
 	recent     map[string]recentInspect
-	events     []backend.Event   // ring, oldest first after wrap handling
+	events     []backend.Event // ring, oldest first after wrap handling
 	eventsPos  int
 	eventSubs  map[chan backend.Event]struct{}
 	oneShot    bool // engine supports one-shot stats (API >= 1.41)
