@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httputil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -426,4 +428,131 @@ func TestDisconnectAndReconnect(t *testing.T) {
 	}
 	sock.up(t)
 	waitSnap(t, e, "reconnected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+}
+
+// TestStartPingsOnce: the API version is settled from a single ping, so
+// only one round trip stands between the dial and the list.
+func TestStartPingsOnce(t *testing.T) {
+	testengine.Client(t) // fails clearly when no engine answers
+	target := "/var/run/docker.sock"
+	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
+		target = strings.TrimPrefix(h, "unix://")
+	}
+	var (
+		mu    sync.Mutex
+		paths []string
+	)
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.Out.URL.Scheme, r.Out.URL.Host = "http", "docker"
+		},
+		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", target)
+		}},
+		FlushInterval: -1, // the events stream
+	}
+	sock := filepath.Join(t.TempDir(), "d.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	cli, err := client.NewClientWithOpts(client.WithHost("unix://"+sock), client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	e := startEngine(t, cli)
+	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+	mu.Lock()
+	defer mu.Unlock()
+	pings := 0
+	for _, p := range paths {
+		if strings.HasSuffix(p, "/containers/json") {
+			break
+		}
+		if strings.HasSuffix(p, "/_ping") {
+			pings++
+		}
+	}
+	if pings != 1 {
+		t.Errorf("%d pings before the list, want 1 (requests: %v)", pings, paths)
+	}
+}
+
+// TestQuietEventsOnlyWhileFollowed: exec events stay out of the main stream
+// and come in, backfilled and once each, while FollowAllEvents is on.
+func TestQuietEventsOnlyWhileFollowed(t *testing.T) {
+	cli := testengine.Client(t)
+	e := startEngine(t, cli)
+	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+	id := testengine.Run(t, testengine.RunOpts{Name: "quiet"})
+	waitSnap(t, e, "container running", func(s Snapshot) bool { c, ok := find(s, id); return ok && c.State == "running" })
+	ctx := context.Background()
+	execOnce := func() {
+		t.Helper()
+		ex, err := cli.ContainerExecCreate(ctx, id, container.ExecOptions{Cmd: []string{"echo", "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cli.ContainerExecStart(ctx, ex.ID, container.ExecStartOptions{Detach: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(prefix string) (n int) {
+		for _, ev := range e.Events() {
+			if ev.ID == id && strings.HasPrefix(ev.Action, prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	waitEvents := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; events of the container: %v", what, e.Events())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	execOnce()
+	// A rename after the exec: once the main stream has it, it would have
+	// had the exec's events too.
+	if err := cli.ContainerRename(ctx, id, strings.TrimPrefix(testengine.Inspect(t, id).Name, "/")+"-renamed"); err != nil {
+		t.Fatal(err)
+	}
+	waitEvents("the rename", func() bool { return count("rename") == 1 })
+	if n := count("exec_"); n != 0 {
+		t.Fatalf("%d exec events in the main stream, want none", n)
+	}
+
+	stop := e.FollowAllEvents()
+	waitEvents("the earlier exec, backfilled", func() bool { return count("exec_die") == 1 })
+	if n := count("exec_create"); n != 1 {
+		t.Errorf("%d exec_create events, want 1", n)
+	}
+	stop()
+	stop() // idempotent
+
+	execOnce()
+	stop = e.FollowAllEvents()
+	defer stop()
+	waitEvents("the second exec", func() bool { return count("exec_die") == 2 })
+	time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+	if n := count("exec_create"); n != 2 {
+		t.Errorf("%d exec_create events after two execs, want 2 (each once)", n)
+	}
+	if n := count("rename"); n != 1 {
+		t.Errorf("%d rename events, want 1", n)
+	}
 }

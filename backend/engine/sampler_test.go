@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -177,5 +178,97 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// listClient lists a fixed set of containers and counts inspects.
+type listClient struct {
+	client.APIClient
+	mu        sync.Mutex
+	list      []container.Summary
+	inspected []string
+}
+
+func (l *listClient) ContainerList(context.Context, container.ListOptions) ([]container.Summary, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]container.Summary(nil), l.list...), nil
+}
+
+func (l *listClient) ContainerInspect(_ context.Context, id string) (container.InspectResponse, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inspected = append(l.inspected, id)
+	state := "running"
+	for _, s := range l.list {
+		if s.ID == id {
+			state = string(s.State)
+		}
+	}
+	return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
+		ID: id, RestartCount: 1, State: &container.State{Status: container.ContainerState(state)},
+	}}, nil
+}
+
+func (l *listClient) takeInspected() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	got := l.inspected
+	l.inspected = nil
+	slices.Sort(got)
+	return got
+}
+
+// TestSafetyNetRelistInspectsOnlyWhatMoved: the first list of a session
+// inspects every container; the periodic relist only new ones and those
+// whose state moved, so containers nobody looks at cost nothing.
+func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
+	lc := &listClient{list: []container.Summary{
+		{ID: "a", State: "running", Status: "Up 1 hour"},
+		{ID: "b", State: "running", Status: "Up 2 hours (healthy)"},
+		{ID: "c", State: "exited", Status: "Exited (0) 1 hour ago"},
+	}}
+	e := NewDialer("t", "t", "unix:///x", func(context.Context) (client.APIClient, error) { return lc, nil }, Options{})
+	e.cli = lc
+	s := newSampler(e)
+	close(s.answered) // no start-up hold for the inspects
+	e.sampler = s
+	ctx := context.Background()
+	// settle waits for n inspects, then a little longer for any extra.
+	settle := func(n int) []string {
+		t.Helper()
+		waitFor(t, "the inspects", func() bool { lc.mu.Lock(); defer lc.mu.Unlock(); return len(lc.inspected) >= n })
+		time.Sleep(100 * time.Millisecond)
+		return lc.takeInspected()
+	}
+
+	if err := e.relist(ctx, lc, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := settle(3); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Fatalf("first list inspected %v, want all", got)
+	}
+	waitFor(t, "all inspected", func() bool {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.containers["a"].Inspected && e.containers["b"].Inspected && e.containers["c"].Inspected
+	})
+
+	lc.mu.Lock()
+	lc.list[0].Status = "Up 2 hours"                               // only the clock moved
+	lc.list[1].Status = "Up 2 hours (unhealthy)"                   // health moved
+	lc.list[2].State, lc.list[2].Status = "running", "Up 1 second" // started
+	lc.list = append(lc.list, container.Summary{ID: "d", State: "created", Status: "Created"})
+	lc.mu.Unlock()
+	if err := e.relist(ctx, lc, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := settle(3); !slices.Equal(got, []string{"b", "c", "d"}) {
+		t.Fatalf("safety-net relist inspected %v, want [b c d]", got)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a := e.containers["a"]; !a.Inspected || a.RestartCount != 1 {
+		t.Errorf("an untouched container lost its inspect fields: %+v", a)
 	}
 }
