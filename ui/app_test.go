@@ -589,7 +589,13 @@ func TestTickPeriodFollowsScreen(t *testing.T) {
 	if a.tickEvery != fastTick {
 		t.Fatalf("events view open: tick every %v, want %v", a.tickEvery, fastTick)
 	}
+	if f.follows != 1 {
+		t.Fatalf("events view open: %d follows of all events, want 1", f.follows)
+	}
 	press(a, "esc")
+	if f.follows != 0 {
+		t.Fatalf("events view closed: %d follows of all events, want 0", f.follows)
+	}
 
 	// So does a lost engine's age in the status bar.
 	a.Update(tickMsg{at: fakeNow, gen: a.tickGen})

@@ -27,6 +27,9 @@ type Engine interface {
 	SetWatched(ids []string)
 	Series(id string) engine.Series
 	Events() []backend.Event
+	// FollowAllEvents adds the exec and attach chatter to Events() until
+	// stop is called (the events view, while open).
+	FollowAllEvents() (stop func())
 	ReportError(err error)
 
 	Do(ctx context.Context, id string, a engine.Action) error

@@ -20,6 +20,7 @@ func (v *eventsView) needsSecondTicks() bool { return true }
 
 type eventsView struct {
 	common *Common
+	stop   func() // ends FollowAllEvents
 	events []backend.Event
 	filter string
 	input  textinput.Model
@@ -39,13 +40,16 @@ func newEventsView(c *Common) *eventsView {
 		{Title: "NAME", Flex: 2, Min: 12},
 		{Title: "DETAIL", Flex: 3, Min: 10, Drop: 1},
 	}}}
+	// The engine's main stream leaves exec and attach events out (a
+	// healthcheck emits three a run); this view is where they matter.
+	v.stop = c.Engine.FollowAllEvents()
 	v.reload()
 	return v
 }
 
 func (v *eventsView) Init() tea.Cmd   { return nil }
 func (v *eventsView) Crumb() string   { return "events" }
-func (v *eventsView) Close()          {}
+func (v *eventsView) Close()          { v.stop() }
 func (v *eventsView) Capturing() bool { return v.typing }
 func (v *eventsView) SetSize(w, h int) {
 	v.width, v.height = w, h

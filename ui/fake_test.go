@@ -25,6 +25,7 @@ type fakeEngine struct {
 	actions []string
 	watched []string
 	errs    []error
+	follows int // FollowAllEvents calls not yet stopped
 }
 
 var fakeNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -79,6 +80,13 @@ func (f *fakeEngine) Series(string) engine.Series {
 }
 func (f *fakeEngine) Events() []backend.Event { return f.events }
 func (f *fakeEngine) ReportError(err error)   { f.mu.Lock(); f.errs = append(f.errs, err); f.mu.Unlock() }
+func (f *fakeEngine) FollowAllEvents() func() {
+	f.mu.Lock()
+	f.follows++
+	f.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { f.mu.Lock(); f.follows--; f.mu.Unlock() }) }
+}
 func (f *fakeEngine) SetWatched(ids []string) {
 	f.mu.Lock()
 	f.watched = append([]string(nil), ids...)
