@@ -1465,35 +1465,47 @@ func (p *Program) startRenderer() {
 	// its frame.
 	p.kickRenderer()
 	go func() {
-		var last time.Time
+		// A token bucket of frameBurst frames, refilled at fps: an
+		// isolated change (the list arriving just after the first frame,
+		// a key after a pause) is drawn at once, while a stream of changes
+		// still gets at most fps frames a second on average.
+		tokens, last := float64(frameBurst), time.Now()
+		refill := func(now time.Time) {
+			tokens = min(frameBurst, tokens+now.Sub(last).Seconds()*float64(p.fps))
+			last = now
+		}
 		for {
 			select {
 			case <-p.rendererDone:
 				return
 			case <-p.renderKick:
 			}
-			// At most fps frames a second: a kick within a frame of the
-			// last one waits out the rest of it, and whatever arrives
+			// Out of tokens: wait for the next one, and whatever arrives
 			// meanwhile joins this frame.
-			if wait := time.Until(last.Add(framerate)); wait > 0 {
-				t := time.NewTimer(wait)
+			if refill(time.Now()); tokens < 1 {
+				t := time.NewTimer(time.Duration((1 - tokens) * float64(framerate)))
 				select {
 				case <-p.rendererDone:
 					t.Stop()
 					return
 				case <-t.C:
 				}
+				refill(time.Now())
 			}
+			tokens--
 			select {
 			case <-p.renderKick:
 			default:
 			}
 			_ = p.flush()
 			_ = p.renderer.flush(false)
-			last = time.Now()
 		}
 	}()
 }
+
+// frameBurst is how many frames may follow each other without waiting out
+// a frame period (dockterm patch).
+const frameBurst = 2
 
 // stopRenderer stops the renderer.
 // If kill is true, the renderer will be stopped immediately without flushing
