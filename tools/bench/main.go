@@ -104,7 +104,12 @@ func parseFlags() (config, error) {
 	flag.DurationVar(&cfg.fastFor, "fast-for", 15*time.Second, "give up fast polling after this long")
 	flag.StringVar(&cfg.cmd, "cmd", "bin/dockterm", "program under test, a sh command line (e.g. 'docker stats' as a stand-in)")
 	flag.StringVar(&cfg.image, "image", "dockterm-fixture:test", "fixture image")
-	flag.StringVar(&fixture, "fixture-args", "-work", "arguments to the fixture entrypoint (space-separated)")
+	// Two MiB of hashing a second is ~1.6 ms of CPU: a container that does a
+	// little periodic work, like most idle services. The fixture's default
+	// (16 MiB, ~13 ms) at N = 100 kept this 2-core machine 65 % busy before
+	// dockterm started (load average 17-20), and latencies then measured
+	// the run queue more than the program; -fixture-args -work restores it.
+	flag.StringVar(&fixture, "fixture-args", "-work -work-mib 2", "arguments to the fixture entrypoint (space-separated)")
 	flag.StringVar(&cfg.term, "term", "tmux-256color", "TERM inside the pane")
 	flag.StringVar(&cfg.network, "network", "", "network mode of the bench containers (default: the engine's default bridge)")
 	flag.BoolVar(&cfg.traceAPI, "trace-api", false, "put a counting proxy between the program and the engine and print its request mix (diagnostic: adds a hop)")
