@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/docker/docker/api/types/container"
+	"golang.org/x/sys/unix"
 
 	"github.com/dockterm/dockterm/internal/testengine"
 )
@@ -106,13 +110,57 @@ func TestPatchedRendererInUse(t *testing.T) {
 	if !ok {
 		t.Skip("no build info")
 	}
+	want := map[string]string{
+		"charm.land/bubbletea/v2":               "./third_party/bubbletea",
+		"github.com/charmbracelet/colorprofile": "./third_party/colorprofile",
+	}
 	for _, d := range bi.Deps {
-		if d.Path == "charm.land/bubbletea/v2" {
-			if d.Replace == nil || d.Replace.Path != "./third_party/bubbletea" {
-				t.Fatalf("bubbletea is %s %s, not replaced by ./third_party/bubbletea", d.Path, d.Version)
+		if dir, ok := want[d.Path]; ok {
+			if d.Replace == nil || d.Replace.Path != dir {
+				t.Errorf("%s %s is not replaced by %s", d.Path, d.Version, dir)
 			}
-			return
+			delete(want, d.Path)
 		}
 	}
-	t.Fatal("bubbletea is not a dependency")
+	for path := range want {
+		t.Errorf("%s is not a dependency", path)
+	}
+}
+
+// TestNoTmuxProbeAtStart: lipgloss detects a colour profile in its package
+// init, and upstream colorprofile then runs `tmux info` (a fork and a wait
+// for the tmux server, before main) whenever the program runs in tmux. The
+// patched copy must not.
+func TestNoTmuxProbeAtStart(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "called")
+	script := "#!/bin/sh\necho called >" + marker + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "tmux"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	ptm, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pty here: %v", err)
+	}
+	defer ptm.Close()
+	if err := unix.IoctlSetPointerInt(int(ptm.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(ptm.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	p := colorprofile.Detect(tty, []string{"TERM=tmux-256color", "TMUX=/tmp/tmux-0/default,1,0"})
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("colorprofile.Detect ran `tmux info`")
+	}
+	if p < colorprofile.ANSI256 {
+		t.Errorf("profile %v in tmux-256color, want at least 256 colours", p)
+	}
 }

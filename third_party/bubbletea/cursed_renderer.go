@@ -639,6 +639,23 @@ func (s *cursedRenderer) flush(closing bool) error {
 }
 
 // render implements renderer.
+// pending says whether flush would draw anything (dockterm patch): a kick
+// whose view did not change must not spend a frame of the rate limit. An
+// inline (not alt-screen) view is always taken as pending, as its frame
+// area depends on its content.
+func (s *cursedRenderer) pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.starting || s.pendingErase || s.lastView == nil || !s.view.AltScreen {
+		return true
+	}
+	frameArea := uv.Rect(0, 0, s.width, s.height)
+	if len(s.view.Content) == 0 {
+		frameArea.Max.Y = 0
+	}
+	return !viewEquals(s.lastView, &s.view) || frameArea != s.cellbuf.Bounds()
+}
+
 func (s *cursedRenderer) render(v View) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

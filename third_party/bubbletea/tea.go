@@ -1480,6 +1480,13 @@ func (p *Program) startRenderer() {
 				return
 			case <-p.renderKick:
 			}
+			// A kick that changes nothing on screen (a message whose
+			// Update left the view as it was) spends no token: at start,
+			// the size, colour profile and terminal replies come as such
+			// messages and left the list's first frame waiting for one.
+			if !p.framePending() {
+				continue
+			}
 			// Out of tokens: wait for the next one, and whatever arrives
 			// meanwhile joins this frame.
 			if refill(time.Now()); tokens < 1 {
@@ -1503,9 +1510,23 @@ func (p *Program) startRenderer() {
 	}()
 }
 
+// framePending says whether a flush now would write anything (dockterm
+// patch).
+func (p *Program) framePending() bool {
+	p.mu.Lock()
+	queued := p.outputBuf.Len() > 0
+	p.mu.Unlock()
+	if cr, ok := p.renderer.(*cursedRenderer); ok && !queued {
+		return cr.pending()
+	}
+	return true
+}
+
 // frameBurst is how many frames may follow each other without waiting out
-// a frame period (dockterm patch).
-const frameBurst = 2
+// a frame period (dockterm patch). Three: a program's start draws its first
+// view, redraws it at the terminal's size, then shows its first data, all
+// within a few tens of milliseconds; with two, the data waited.
+const frameBurst = 3
 
 // stopRenderer stops the renderer.
 // If kill is true, the renderer will be stopped immediately without flushing
