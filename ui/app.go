@@ -590,6 +590,9 @@ func (a *App) handleConfirm(msg tea.KeyPressMsg) tea.Cmd {
 func (a *App) View() tea.View {
 	a.common.Trace.Once("ui: first view")
 	v := tea.NewView(a.render())
+	if a.common.Trace != nil && strings.Contains(v.Content, "CPU") {
+		a.common.Trace.Once("ui: first table view done")
+	}
 	v.AltScreen = true
 	v.WindowTitle = "dockterm"
 	return v
