@@ -96,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	host := fs.String("H", "", "engine to connect to (unix:///path, tcp://host:port, ssh://user@host); default as the docker CLI: $DOCKER_HOST, $DOCKER_CONTEXT, the current context, the local socket")
 	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
 	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
-	statsEvery := fs.Duration("stats-interval", 0, "how often the figures of the containers on screen are sampled; 0 (the default) adapts it to the rows on screen so the engine does at most ~400 samples a minute (1s for one container, ~5s for a full 120x40 screen)")
+	statsEvery := fs.Duration("stats-interval", 0, "how often the figures of the containers on screen are sampled; 0 (the default) adapts it to the rows on screen so the engine does at most ~240 samples a minute (1s for one container, ~9s for a full 120x40 screen)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
