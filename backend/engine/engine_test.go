@@ -29,6 +29,20 @@ func startEngine(t *testing.T, cli client.APIClient) *Engine {
 	return e
 }
 
+// startEngineAt starts an engine on the socket at path (a proxy in front of
+// the test engine) and waits until it is connected.
+func startEngineAt(t *testing.T, path string) *Engine {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.WithHost("unix://"+path), client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	e := startEngine(t, cli)
+	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+	return e
+}
+
 // waitSnap polls the snapshot until cond holds (event-driven underneath; the
 // poll only bounds how long the test waits).
 func waitSnap(t *testing.T, e *Engine, what string, cond func(Snapshot) bool) Snapshot {
@@ -410,13 +424,7 @@ func TestDisconnectAndReconnect(t *testing.T) {
 	}
 	sock := &flakySocket{path: filepath.Join(t.TempDir(), "d.sock"), target: target}
 	sock.up(t)
-	cli, err := client.NewClientWithOpts(client.WithHost("unix://"+sock.path), client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	e := startEngine(t, cli)
-	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+	e := startEngineAt(t, sock.path)
 	sock.down()
 	s := waitSnap(t, e, "disconnected", func(s Snapshot) bool { return s.State == backend.ConnDisconnected })
 	if s.Err == "" {
@@ -464,13 +472,7 @@ func TestStartPingsOnce(t *testing.T) {
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	cli, err := client.NewClientWithOpts(client.WithHost("unix://"+sock), client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	e := startEngine(t, cli)
-	waitSnap(t, e, "connected", func(s Snapshot) bool { return s.State == backend.ConnConnected })
+	startEngineAt(t, sock)
 	mu.Lock()
 	defer mu.Unlock()
 	pings := 0
