@@ -116,6 +116,8 @@ type Engine struct {
 	eventSubs  map[chan backend.Event]struct{}
 	oneShot    bool // engine supports one-shot stats (API >= 1.41)
 
+	runCtx context.Context // Start's: ends the engine's goroutines
+
 	// FollowAllEvents' second stream.
 	connectedAt time.Time // first successful list: where quiet events start
 	followers   int
@@ -240,6 +242,9 @@ func (e *Engine) call(ctx context.Context) (context.Context, context.CancelFunc)
 
 // Start runs the connection loop until ctx ends. It returns at once.
 func (e *Engine) Start(ctx context.Context) {
+	e.mu.Lock()
+	e.runCtx = ctx
+	e.mu.Unlock()
 	go e.run(ctx)
 	e.sampler.start(ctx)
 }
@@ -338,6 +343,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	var debounce <-chan time.Time
 	relist := time.NewTicker(e.opts.RelistEvery)
 	defer relist.Stop()
+	relists := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -383,12 +389,21 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 				e.setErr(err)
 			}
 		case <-relist.C:
-			if err := e.relist(sctx, cli, false); err != nil {
+			// Every fullRelistEvery-th pass re-inspects everything: the
+			// engine drops events for a subscriber that falls behind
+			// (while a refresh runs, this loop does not read), and
+			// restart counts or start times would stay stale otherwise.
+			relists++
+			if err := e.relist(sctx, cli, relists%fullRelistEvery == 0); err != nil {
 				return true, err
 			}
 		}
 	}
 }
+
+// fullRelistEvery: one safety-net relist in this many re-inspects every
+// container (every 10 minutes by default).
+const fullRelistEvery = 10
 
 // mainActions are the event actions the main stream asks for: every action
 // of every object type except the container actions in quietActions. The
@@ -435,7 +450,11 @@ func (e *Engine) FollowAllEvents() (stop func()) {
 	e.mu.Lock()
 	e.followers++
 	if e.followers == 1 {
-		ctx, cancel := context.WithCancel(context.Background())
+		parent := e.runCtx
+		if parent == nil {
+			parent = context.Background()
+		}
+		ctx, cancel := context.WithCancel(parent)
 		e.stopFollow = cancel
 		go e.followQuiet(ctx)
 	}
@@ -462,8 +481,11 @@ func (e *Engine) followQuiet(ctx context.Context) {
 	for ctx.Err() == nil {
 		e.mu.Lock()
 		cli, since := e.cli, e.quietSince
-		if since.IsZero() {
-			since = e.connectedAt
+		if since.IsZero() && !e.connectedAt.IsZero() {
+			// The engine compares since with its own clock: a minute's
+			// margin covers a remote engine's skew, at the price of a few
+			// events from just before dockterm connected.
+			since = e.connectedAt.Add(-time.Minute)
 		}
 		e.mu.Unlock()
 		if cli != nil && !since.IsZero() {
@@ -483,10 +505,18 @@ func (e *Engine) followQuiet(ctx context.Context) {
 					if m.TimeNano == 0 {
 						at = time.Unix(m.Time, 0)
 					}
+					// The resume point only moves forward, and an event
+					// before it was recorded already: a stream closed and
+					// reopened at once may overlap the old one's last.
 					e.mu.Lock()
-					e.quietSince = at.Add(time.Nanosecond)
+					seen := at.Before(e.quietSince)
+					if !seen {
+						e.quietSince = at.Add(time.Nanosecond)
+					}
 					e.mu.Unlock()
-					e.recordEvent(m)
+					if !seen {
+						e.recordEvent(m)
+					}
 				}
 			}
 		}
@@ -608,7 +638,9 @@ func (e *Engine) relist(ctx context.Context, cli client.APIClient, full bool) er
 		if known {
 			mergeInspected(&c, old)
 		}
-		if full || !known || !old.Inspected || old.State != c.State || old.Health != c.Health {
+		// Health as the list tells it on both sides: inspect's word for
+		// an exited or paused container differs from its status line.
+		if full || !known || !old.Inspected || old.State != c.State || healthFromStatus(old.Status) != c.Health {
 			ids = append(ids, c.ID)
 		}
 		fresh[c.ID] = c

@@ -205,8 +205,14 @@ func (l *listClient) ContainerInspect(_ context.Context, id string) (container.I
 			state = string(s.State)
 		}
 	}
+	st := &container.State{Status: container.ContainerState(state)}
+	if id == "e" {
+		// An exited container with a healthcheck: inspect still says
+		// unhealthy, its status line says nothing of health.
+		st.Health = &container.Health{Status: container.Unhealthy}
+	}
 	return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
-		ID: id, RestartCount: 1, State: &container.State{Status: container.ContainerState(state)},
+		ID: id, RestartCount: 1, State: st,
 	}}, nil
 }
 
@@ -227,6 +233,7 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 		{ID: "a", State: "running", Status: "Up 1 hour"},
 		{ID: "b", State: "running", Status: "Up 2 hours (healthy)"},
 		{ID: "c", State: "exited", Status: "Exited (0) 1 hour ago"},
+		{ID: "e", State: "exited", Status: "Exited (0) 2 hours ago"},
 	}}
 	e := NewDialer("t", "t", "unix:///x", func(context.Context) (client.APIClient, error) { return lc, nil }, Options{})
 	e.cli = lc
@@ -245,13 +252,13 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 	if err := e.relist(ctx, lc, true); err != nil {
 		t.Fatal(err)
 	}
-	if got := settle(3); !slices.Equal(got, []string{"a", "b", "c"}) {
+	if got := settle(4); !slices.Equal(got, []string{"a", "b", "c", "e"}) {
 		t.Fatalf("first list inspected %v, want all", got)
 	}
 	waitFor(t, "all inspected", func() bool {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		return e.containers["a"].Inspected && e.containers["b"].Inspected && e.containers["c"].Inspected
+		return e.containers["a"].Inspected && e.containers["b"].Inspected && e.containers["c"].Inspected && e.containers["e"].Inspected
 	})
 
 	lc.mu.Lock()

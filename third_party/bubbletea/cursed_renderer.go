@@ -638,7 +638,6 @@ func (s *cursedRenderer) flush(closing bool) error {
 	return nil
 }
 
-// render implements renderer.
 // pending says whether flush would draw anything (dockterm patch): a kick
 // whose view did not change must not spend a frame of the rate limit. An
 // inline (not alt-screen) view is always taken as pending, as its frame
@@ -656,6 +655,7 @@ func (s *cursedRenderer) pending() bool {
 	return !viewEquals(s.lastView, &s.view) || frameArea != s.cellbuf.Bounds()
 }
 
+// render implements renderer.
 func (s *cursedRenderer) render(v View) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
