@@ -34,6 +34,7 @@ import (
 	"github.com/dockterm/dockterm/backend/endpoints"
 	"github.com/dockterm/dockterm/backend/engine"
 	"github.com/dockterm/dockterm/backend/execsh"
+	"github.com/dockterm/dockterm/backend/hostcpu"
 	"github.com/dockterm/dockterm/backend/sanitize"
 	"github.com/dockterm/dockterm/backend/transport"
 	"github.com/dockterm/dockterm/ui"
@@ -97,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
 	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
 	statsEvery := fs.Duration("stats-interval", 0, "how often the figures of the containers on screen are sampled; 0 (the default) adapts it to the rows on screen so the engine does at most ~240 samples a minute (1s for one container, ~9s for a full 120x40 screen)")
+	hostCPU := fs.Bool("host-cpu", true, "on the engine's own host, read a container's CPU counters from the kernel as it comes on screen, so its first CPU figure needs one engine sample instead of two; false: engine samples only")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -135,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "dockterm: --stats-interval must be 0 (automatic) or at least 1s (the engine collects stats once a second)")
 		return 2
 	}
-	if err := runUI(env, ep, *readOnly, *statsEvery); err != nil {
+	if err := runUI(env, ep, *readOnly, *statsEvery, *hostCPU); err != nil {
 		fmt.Fprintln(stderr, "dockterm:", err)
 		return 1
 	}
@@ -229,7 +231,7 @@ func plainTerminal(termName string) bool {
 	return false
 }
 
-func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery time.Duration) error {
+func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery time.Duration, hostCPU bool) error {
 	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
 		return errors.New("needs a terminal (run it in an interactive shell)")
 	}
@@ -255,7 +257,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 			tl.Printf("start (%s after package init, wall clock %.6f s)", time.Since(processStart), float64(time.Now().UnixMicro())/1e6)
 		}
 	}
-	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl})
+	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl, HostCPU: hostCPUReader(hostCPU)})
 	eng.Start(ctx)
 	defer func() {
 		if cli, err := eng.Client(); err == nil {
@@ -475,4 +477,14 @@ func fpsFromEnv() int {
 		return n
 	}
 	return 20
+}
+
+// hostCPUReader is the engine's reader of host CPU counters, or nil when
+// turned off. A nil *hostcpu.Reader must not reach the interface: the
+// engine tells "off" by a nil interface.
+func hostCPUReader(on bool) engine.HostCPU {
+	if !on {
+		return nil
+	}
+	return hostcpu.New()
 }

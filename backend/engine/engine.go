@@ -27,6 +27,7 @@ import (
 	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/sanitize"
 	"github.com/dockterm/dockterm/backend/secrets"
+	"github.com/dockterm/dockterm/backend/stats"
 	"github.com/dockterm/dockterm/internal/trace"
 )
 
@@ -56,6 +57,16 @@ type Options struct {
 	SeriesLen int
 	// Trace, when set, receives start-up and sampling milestones.
 	Trace *trace.Log
+	// HostCPU, when set, reads a container's CPU counters on the engine's
+	// host (package hostcpu), so that a row's first engine answer already
+	// brings a CPU figure. Nil: two engine samples make the first figure.
+	HostCPU HostCPU
+}
+
+// HostCPU reads the CPU counters of containers of this engine from the
+// engine's host; containers not to be found there are left out.
+type HostCPU interface {
+	Read(ids []string) map[string]stats.Baseline
 }
 
 func (o *Options) defaults() {

@@ -17,6 +17,8 @@ import (
 	"github.com/docker/docker/client"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/hostcpu"
+	"github.com/dockterm/dockterm/backend/stats"
 	"github.com/dockterm/dockterm/internal/testengine"
 )
 
@@ -556,5 +558,66 @@ func TestQuietEventsOnlyWhileFollowed(t *testing.T) {
 	}
 	if n := count("rename"); n != 1 {
 		t.Errorf("%d rename events, want 1", n)
+	}
+}
+
+// slowHost reads the real host counters, then waits: the engine's answer
+// then comes at least that long after the reading, long enough to measure
+// CPU over, whatever phase the engine's collector is in (other packages'
+// tests sample the same engine).
+type slowHost struct {
+	r    *hostcpu.Reader
+	wait time.Duration
+}
+
+func (h slowHost) Read(ids []string) map[string]stats.Baseline {
+	b := h.r.Read(ids)
+	time.Sleep(h.wait)
+	return b
+}
+
+// TestHostCPUFirstAnswerHasCPU: on the engine's host, a watched container's
+// first engine answer already carries a CPU figure, measured against the
+// host counters read before the call; without them it takes two answers.
+func TestHostCPUFirstAnswerHasCPU(t *testing.T) {
+	cli := testengine.Client(t)
+	if h := cli.DaemonHost(); !strings.HasPrefix(h, "unix://") {
+		t.Skipf("the test engine at %s may be on another host", h)
+	}
+	busy := testengine.Run(t, testengine.RunOpts{Name: "busy", Args: []string{"-cpu", "0.3"}})
+	for _, tc := range []struct {
+		name    string
+		host    HostCPU
+		wantMem int // engine answers recorded when the first CPU figure shows
+	}{
+		{"host counters", slowHost{r: hostcpu.New(), wait: 700 * time.Millisecond}, 1},
+		{"engine only", nil, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			e := New("test", "test", cli, Options{StatsInterval: 5 * time.Second, HostCPU: tc.host})
+			e.Start(ctx)
+			waitSnap(t, e, "listed", func(s Snapshot) bool {
+				c, ok := find(s, busy)
+				return ok && c.State == "running"
+			})
+			e.SetWatched([]string{busy})
+			var ser Series
+			deadline := time.Now().Add(15 * time.Second)
+			for ser = e.Series(busy); len(ser.CPU) == 0; ser = e.Series(busy) {
+				if time.Now().After(deadline) {
+					t.Fatal("no CPU figure in 15 s")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if len(ser.Mem) != tc.wantMem {
+				t.Errorf("first CPU figure came with engine answer %d, want %d", len(ser.Mem), tc.wantMem)
+			}
+			// A fixture burning 0.3 cores, on a machine that may be busy.
+			if c := ser.CPU[0]; c < 1 || c > 45 {
+				t.Errorf("first CPU figure %.1f%% for a fixture burning 0.3 cores", c)
+			}
+		})
 	}
 }

@@ -24,6 +24,10 @@ import (
 //   - afterwards all watched containers are sampled together in batches, so
 //     one pass serves them all and the UI redraws once per batch rather than
 //     once per container;
+//   - on the engine's own host, the kernel counters the engine reads are
+//     read directly as a container comes on screen (Options.HostCPU): they
+//     stand in for the sample before its first answer, which then brings
+//     a CPU figure one pass earlier;
 //   - every call of a batch is in flight at once (a call is a goroutine and
 //     a socket that mostly waits): a pool smaller than the screen would push
 //     half of the rows to later passes.
@@ -53,6 +57,7 @@ type sampleState struct {
 	firedAt  time.Time
 	inFlight bool
 	samples  int
+	base     stats.Baseline // host counters read before the first sample; see readBaselines
 	cpu      *stats.Series
 	mem      *stats.Series
 	rx, tx   *stats.Series
@@ -267,6 +272,7 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 		if len(batch) > 1 {
 			go s.sample(ctx, batch[0])
 			rest := batch[1:]
+			s.readBaselines(rest)
 			go func() {
 				t := time.NewTimer(s.pilotWait)
 				defer t.Stop()
@@ -282,8 +288,45 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 			return
 		}
 	}
+	s.readBaselines(batch)
 	for _, id := range batch {
 		go s.sample(ctx, id)
+	}
+}
+
+// readBaselines reads the host's CPU counters for the containers of batch
+// that have never been sampled, when the engine runs on this host. Their
+// first answer comes with the engine's next pass, a second or so later,
+// and is measured against this reading: a CPU figure one pass earlier than
+// from two engine samples. (The pilot's first answer comes too soon after
+// for a reading this coarse: it is sent first, and takes the engine's
+// second sample.)
+func (s *sampler) readBaselines(batch []string) {
+	r := s.e.opts.HostCPU
+	if r == nil {
+		return
+	}
+	s.mu.Lock()
+	fresh := make([]string, 0, len(batch))
+	for _, id := range batch {
+		if st := s.state[id]; st != nil && st.samples == 0 && st.base.At.IsZero() {
+			fresh = append(fresh, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(fresh) == 0 {
+		return
+	}
+	bases := r.Read(fresh)
+	s.mu.Lock()
+	for id, b := range bases {
+		if st := s.state[id]; st != nil && st.samples == 0 {
+			st.base = b
+		}
+	}
+	s.mu.Unlock()
+	if len(bases) > 0 {
+		s.e.opts.Trace.Once("sampler: first host baselines")
 	}
 }
 
@@ -355,14 +398,21 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	s.answeredOnce.Do(func() { close(s.answered) })
 	computed := stats.Compute(st.prev, cur)
 	computed.ID = id
+	fromBase := false
+	if computed.CPUPercent < 0 && st.prev == nil && !st.base.At.IsZero() {
+		computed.CPUPercent = stats.CPUSince(st.base, cur)
+		fromBase = computed.CPUPercent >= 0
+	}
+	st.base = stats.Baseline{} // one use: later figures pair engine samples
 	st.prev = cur
 	st.samples++
 	// A container's first CPU figure is news the operator waits for; the
 	// rest of a batch is told in one go when its last call answers.
 	urgent := computed.CPUPercent >= 0 && st.cpu.Len() == 0
-	if st.samples == 1 && computed.CPUPercent < 0 {
+	if st.samples == 1 && (computed.CPUPercent < 0 || fromBase) {
 		// Ask again at once: the answer comes with the engine's next
-		// pass, and the two make the first CPU figure.
+		// pass, and the two make the first CPU figure, or with a host
+		// baseline's CPU figure already shown, the first rates.
 		st.due = time.Time{}
 	} else {
 		// Keep the batch's rhythm (the period counts from when the batch
@@ -375,7 +425,12 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 	e.opts.Trace.Once("sampler: first sample")
 	if computed.CPUPercent >= 0 {
 		e.opts.Trace.Once("sampler: first CPU figure")
+		if fromBase {
+			e.opts.Trace.Once("sampler: first CPU figure from a host baseline")
+		}
 		st.cpu.Push(computed.CPUPercent)
+	}
+	if computed.NetRxRate >= 0 {
 		st.rx.Push(computed.NetRxRate)
 		st.tx.Push(computed.NetTxRate)
 	}

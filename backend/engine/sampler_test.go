@@ -15,6 +15,7 @@ import (
 	"github.com/docker/docker/client"
 
 	"github.com/dockterm/dockterm/backend"
+	"github.com/dockterm/dockterm/backend/stats"
 )
 
 func TestAutoInterval(t *testing.T) {
@@ -279,3 +280,120 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 		t.Errorf("an untouched container lost its inspect fields: %+v", a)
 	}
 }
+
+// fakeHost is a HostCPU with fixed baselines; it records what it was asked.
+type fakeHost struct {
+	mu    sync.Mutex
+	bases map[string]stats.Baseline
+	asked []string
+}
+
+func (f *fakeHost) Read(ids []string) map[string]stats.Baseline {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, ids...)
+	out := map[string]stats.Baseline{}
+	for _, id := range ids {
+		if b, ok := f.bases[id]; ok {
+			out[id] = b
+		}
+	}
+	return out
+}
+
+// TestHostBaselineBringsTheFirstCPUFigure: with the engine's host counters
+// read as a container comes on screen, its first engine answer already has
+// a CPU figure; the rates still need a second answer, asked for at once.
+// Without a baseline the first answer has none, as before.
+func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
+	t0 := time.Now().Add(-time.Minute)
+	sample := func(id string, read time.Time, usage, system uint64) *container.StatsResponse {
+		return &container.StatsResponse{ID: id, Read: read, CPUStats: container.CPUStats{
+			CPUUsage: container.CPUUsage{TotalUsage: usage}, SystemUsage: system, OnlineCPUs: 2,
+		}, Networks: map[string]container.NetworkStats{"eth0": {RxBytes: 1000, TxBytes: 1000}}}
+	}
+	host := &fakeHost{bases: map[string]stats.Baseline{"a": {At: t0, Usage: 1e9, System: 100e9}}}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a", "b"})
+	batch, _ := s.due(time.Now())
+	s.readBaselines(batch)
+
+	// Half a core over the second since the baseline, on 2 CPUs.
+	s.record("a", sample("a", t0.Add(time.Second), 1.5e9, 102e9), nil)
+	s.record("b", sample("b", t0.Add(time.Second), 1.5e9, 102e9), nil)
+	if got := e.stats["a"]; !approx(got.CPUPercent, 50) || got.NetRxRate != stats.Unknown {
+		t.Errorf("a's first figures: CPU %v, rx %v; want 50%% from the baseline and no rate yet", got.CPUPercent, got.NetRxRate)
+	}
+	if got := e.stats["b"]; got.CPUPercent != stats.Unknown {
+		t.Errorf("b (no baseline) has CPU %v at its first answer", got.CPUPercent)
+	}
+	for _, id := range []string{"a", "b"} {
+		if st := s.state[id]; !st.due.IsZero() {
+			t.Errorf("%s not asked again at once after its first answer", id)
+		}
+	}
+	if sr := e.Series("a"); len(sr.CPU) != 1 || len(sr.NetRx) != 0 {
+		t.Errorf("a's series %+v: want one CPU point and no unknown rate pushed", sr)
+	}
+
+	// The second answer pairs two engine samples; the baseline is spent.
+	second := sample("a", t0.Add(2*time.Second), 2.5e9, 104e9)
+	second.Networks["eth0"] = container.NetworkStats{RxBytes: 3000, TxBytes: 1000}
+	s.state["a"].inFlight = true
+	s.inFlight++
+	s.record("a", second, nil)
+	if got := e.stats["a"]; !approx(got.CPUPercent, 100) || !approx(got.NetRxRate, 2000) {
+		t.Errorf("a's second figures: CPU %v, rx %v; want 100%% and 2000 B/s from the engine pair", got.CPUPercent, got.NetRxRate)
+	}
+	if st := s.state["a"]; st.due.IsZero() || !st.base.At.IsZero() {
+		t.Errorf("after two answers: due %v (want the period), baseline %+v (want spent)", st.due, st.base)
+	}
+
+	// A sampled container gets no new baseline, even if the host has one.
+	host.mu.Lock()
+	host.asked = nil
+	host.mu.Unlock()
+	s.readBaselines([]string{"a", "b"})
+	if len(host.asked) != 0 {
+		t.Errorf("asked the host for %v, containers already sampled", host.asked)
+	}
+}
+
+// TestPilotGoesBeforeTheBaselines: the first batch's pilot call must not
+// wait for the host's counters, and needs none (its answer comes within
+// milliseconds, too soon to measure CPU against a reading).
+func TestPilotGoesBeforeTheBaselines(t *testing.T) {
+	fc := &pilotClient{release: make(chan struct{})}
+	host := &fakeHost{}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, CallTimeout: time.Minute, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), cli: fc, oneShot: true}
+	s := newSampler(e)
+	s.pilotWait = time.Hour
+	e.sampler = s
+	e.SetWatched([]string{"a", "b", "c"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batch, _ := s.due(time.Now())
+	s.launch(ctx, batch)
+	waitFor(t, "the pilot call", func() bool { return fc.n() >= 1 })
+	fc.mu.Lock()
+	pilot := fc.started[0]
+	fc.mu.Unlock()
+	host.mu.Lock()
+	asked := slices.Clone(host.asked)
+	host.mu.Unlock()
+	slices.Sort(asked)
+	want := slices.DeleteFunc([]string{"a", "b", "c"}, func(id string) bool { return id == pilot })
+	if !slices.Equal(asked, want) {
+		t.Errorf("host asked for %v, want the batch but the pilot %s: %v", asked, pilot, want)
+	}
+	close(fc.release)
+	waitFor(t, "the rest of the batch", func() bool { return fc.n() == 3 })
+}
+
+func approx(got, want float64) bool { return got > want-0.001 && got < want+0.001 }

@@ -241,3 +241,43 @@ func clampInt64(v uint64) int64 {
 	}
 	return int64(v)
 }
+
+// Baseline is a container's CPU reading taken outside the engine, on the
+// engine's host, from the counters the engine reads itself (package
+// hostcpu): it can stand in for the sample before a container's first
+// engine answer.
+type Baseline struct {
+	At     time.Time // when it was read, on the engine's host clock
+	Usage  uint64    // the container's CPU time, ns: cpu_usage.total_usage
+	System uint64    // the host's CPU time, ns: system_cpu_usage
+}
+
+// MinBaselineWindow is the shortest span between a baseline and a sample
+// that CPUSince measures over. /proc/stat counts in hundredths of a second,
+// so over half a second on two CPUs the host's time is known to about 2 %;
+// the engine's own samples are a second apart.
+const MinBaselineWindow = 500 * time.Millisecond
+
+// CPUSince returns the CPU% of sample cur measured against baseline b, by
+// the same formula as Compute, or Unknown: a baseline taken less than
+// MinBaselineWindow before cur, a Windows sample, a sample that carries its
+// own earlier reading (stream=false: Compute uses that), or counters that
+// cannot belong together (the container used more CPU time than the whole
+// host had, or went backwards: restarted in between).
+func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
+	if cur == nil || b.At.IsZero() || cur.Read.Sub(b.At) < MinBaselineWindow || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
+		return Unknown
+	}
+	prev := container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: b.Usage}, SystemUsage: b.System}
+	p := cpuPercentUnix(prev, cur.CPUStats)
+	if p == Unknown {
+		return Unknown
+	}
+	// The host's time includes the container's: a container cannot use
+	// more than all of it. Allow for the two readings' few microseconds
+	// apart and /proc/stat's coarse ticks.
+	if cpuDelta, sysDelta := cur.CPUStats.CPUUsage.TotalUsage-b.Usage, cur.CPUStats.SystemUsage-b.System; float64(cpuDelta) > float64(sysDelta)*1.05 {
+		return Unknown
+	}
+	return p
+}

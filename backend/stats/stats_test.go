@@ -307,3 +307,46 @@ func BenchmarkCompute(b *testing.B) {
 		_ = Compute(prev, cur)
 	}
 }
+
+func TestCPUSince(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	sample := func(read time.Time, usage, system uint64, online uint32) *container.StatsResponse {
+		return &container.StatsResponse{Read: read, CPUStats: container.CPUStats{
+			CPUUsage: container.CPUUsage{TotalUsage: usage}, SystemUsage: system, OnlineCPUs: online,
+		}}
+	}
+	base := Baseline{At: t0, Usage: 1e9, System: 100e9}
+	for _, tc := range []struct {
+		name string
+		b    Baseline
+		cur  *container.StatsResponse
+		want float64
+	}{
+		// Half a core for a second on 2 CPUs: 0.5 s of 2 s of host time,
+		// times 2 CPUs, is 50%.
+		{"a second later", base, sample(t0.Add(time.Second), 1.5e9, 102e9, 2), 50},
+		{"just long enough", base, sample(t0.Add(MinBaselineWindow), 1.25e9, 101e9, 2), 50},
+		{"too soon: /proc/stat's ticks would dominate", base, sample(t0.Add(MinBaselineWindow-time.Millisecond), 1.25e9, 101e9, 2), Unknown},
+		{"no baseline", Baseline{}, sample(t0.Add(time.Second), 1.5e9, 102e9, 2), Unknown},
+		{"no sample", base, nil, Unknown},
+		{"restarted in between: usage went back", base, sample(t0.Add(time.Second), 0.2e9, 102e9, 2), Unknown},
+		{"more CPU time than the host had: other counters", base, sample(t0.Add(time.Second), 4e9, 102e9, 2), Unknown},
+		{"host time did not move", base, sample(t0.Add(time.Second), 1.5e9, 100e9, 2), Unknown},
+		{"stream=false carries its own earlier reading", base, func() *container.StatsResponse {
+			s := sample(t0.Add(time.Second), 1.5e9, 102e9, 2)
+			s.PreCPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 1.4e9}, SystemUsage: 101e9}
+			return s
+		}(), Unknown},
+		{"windows", base, func() *container.StatsResponse {
+			s := sample(t0.Add(time.Second), 1.5e9, 0, 0)
+			s.NumProcs = 3
+			return s
+		}(), Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CPUSince(tc.b, tc.cur); !near(got, tc.want) {
+				t.Errorf("CPUSince = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

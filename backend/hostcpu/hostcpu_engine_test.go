@@ -1,0 +1,88 @@
+package hostcpu
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockterm/dockterm/backend/stats"
+	"github.com/dockterm/dockterm/internal/testengine"
+)
+
+// TestBaselineIsTheEngineCounters: what the reader finds on this host are
+// the counters the engine itself reports, so a baseline can stand in for an
+// engine sample:
+//
+//   - read just before a one-shot sample, a baseline is at most the
+//     sample's values, and below them by no more than the time between
+//     the two readings can account for (the container's CPU time on at
+//     most every CPU; the host's time on every CPU, steal left out);
+//   - a second later, the CPU% of a sample measured against the baseline
+//     agrees with the one measured against that first engine sample, over
+//     nearly the same second: a reader of other counters (or a system time
+//     summed unlike dockerd's) would be off by a factor or by the host's
+//     idle time, far outside the tolerance.
+func TestBaselineIsTheEngineCounters(t *testing.T) {
+	cli := testengine.Client(t)
+	if h := cli.DaemonHost(); !strings.HasPrefix(h, "unix://") {
+		t.Skipf("the test engine at %s may be on another host; the reader only works on the engine's own", h)
+	}
+	id := testengine.Run(t, testengine.RunOpts{Name: "burn", Args: []string{"-cpu", "0.5"}})
+	testengine.WaitLogs(t, id, "fixture:")
+
+	r := New()
+	got := r.Read([]string{id})
+	b, ok := got[id]
+	if !ok {
+		t.Fatalf("no baseline for a container of the local engine (cgroup root /sys/fs/cgroup): layouts tried %v", layouts)
+	}
+	first := testengine.Stats(t, id)
+	online := float64(first.CPUStats.OnlineCPUs)
+	gap := first.Read.Sub(b.At)
+	t.Logf("baseline %+v, engine sample %v later: usage %d, system %d", b, gap, first.CPUStats.CPUUsage.TotalUsage, first.CPUStats.SystemUsage)
+	if gap < 0 || gap > 5*time.Second {
+		t.Fatalf("engine sample read %v after the baseline: clocks of different hosts?", gap)
+	}
+	// Slack for /proc/stat's ticks (10 ms on each CPU) and the readings'
+	// order (the engine reads the host's time right after each container's).
+	slack := float64(20*time.Millisecond) * online
+	if u, s := first.CPUStats.CPUUsage.TotalUsage, first.CPUStats.SystemUsage; u < b.Usage || s+uint64(slack) < b.System {
+		t.Fatalf("engine sample (usage %d, system %d) earlier than the baseline read before it (usage %d, system %d)", u, s, b.Usage, b.System)
+	}
+	if d := float64(first.CPUStats.CPUUsage.TotalUsage - b.Usage); d > float64(gap)*online+slack {
+		t.Errorf("container CPU time grew by %v in %v between baseline and sample: not the same counter", time.Duration(d), gap)
+	}
+	if d := float64(first.CPUStats.SystemUsage) - float64(b.System); d > float64(gap)*online+slack {
+		t.Errorf("host CPU time grew by %v in %v on %v CPUs: not dockerd's sum", time.Duration(d), gap, online)
+	}
+
+	time.Sleep(time.Second) // a sampling interval, not an assertion
+	cur := testengine.Stats(t, id)
+	fromBase := stats.CPUSince(b, &cur)
+	fromEngine := stats.Compute(&first, &cur).CPUPercent
+	t.Logf("CPU%%: against the baseline %.2f, against the engine's first sample %.2f", fromBase, fromEngine)
+	if fromBase < 0 || fromEngine < 0 {
+		t.Fatalf("CPU%% unknown: baseline %v, engine %v", fromBase, fromEngine)
+	}
+	if fromEngine < 3 {
+		t.Fatalf("the fixture got %.1f%% of a core: the machine is too loaded for this check to discriminate", fromEngine)
+	}
+	if d := math.Abs(fromBase - fromEngine); d > math.Max(2, 0.1*fromEngine) {
+		t.Errorf("CPU%% %.2f against the baseline, %.2f against the engine's sample: %.2f points apart", fromBase, fromEngine, d)
+	}
+}
+
+// TestNoBaselineForAStoppedContainer: its cgroup is gone; the reader finds
+// nothing rather than a stale or zero reading.
+func TestNoBaselineForAStoppedContainer(t *testing.T) {
+	cli := testengine.Client(t)
+	if h := cli.DaemonHost(); !strings.HasPrefix(h, "unix://") {
+		t.Skipf("the test engine at %s may be on another host", h)
+	}
+	id := testengine.Run(t, testengine.RunOpts{Name: "exit", Args: []string{"-exit", "0"}})
+	testengine.WaitExit(t, id)
+	if got := New().Read([]string{id}); len(got) != 0 {
+		t.Errorf("baseline for an exited container: %v", got)
+	}
+}
