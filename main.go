@@ -257,7 +257,7 @@ func runUI(env endpoints.Env, ep endpoints.Endpoint, readOnly bool, statsEvery t
 			tl.Printf("start (%s after package init, wall clock %.6f s)", time.Since(processStart), float64(time.Now().UnixMicro())/1e6)
 		}
 	}
-	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl, HostCPU: hostCPUReader(hostCPU)})
+	eng := engine.NewDialer(backend.EngineID(ep.Name), ep.Name, ep.Host, dial, engine.Options{StatsInterval: statsEvery, Trace: tl, HostCPU: hostCPUReader(hostCPU, ep.Host)})
 	eng.Start(ctx)
 	defer func() {
 		if cli, err := eng.Client(); err == nil {
@@ -480,10 +480,13 @@ func fpsFromEnv() int {
 }
 
 // hostCPUReader is the engine's reader of host CPU counters, or nil when
-// turned off. A nil *hostcpu.Reader must not reach the interface: the
-// engine tells "off" by a nil interface.
-func hostCPUReader(on bool) engine.HostCPU {
-	if !on {
+// turned off or when the engine is reached other than through a local
+// socket (tcp://, ssh://: another host's counters are not here). A socket
+// forwarded from elsewhere is caught by the reader itself, which gives up
+// when no container's cgroup is found. A nil *hostcpu.Reader must not
+// reach the interface: the engine tells "off" by a nil interface.
+func hostCPUReader(on bool, host string) engine.HostCPU {
+	if !on || !strings.HasPrefix(host, "unix://") {
 		return nil
 	}
 	return hostcpu.New()

@@ -164,3 +164,25 @@ func TestNoTmuxProbeAtStart(t *testing.T) {
 		t.Errorf("profile %v in tmux-256color, want at least 256 colours", p)
 	}
 }
+
+// TestHostCPUOnlyForALocalSocket: the host's counters stand in for an
+// engine sample only when the engine is this host's; over tcp:// or ssh://
+// they would be another machine's.
+func TestHostCPUOnlyForALocalSocket(t *testing.T) {
+	for _, tc := range []struct {
+		on   bool
+		host string
+		want bool
+	}{
+		{true, "unix:///var/run/docker.sock", true},
+		{false, "unix:///var/run/docker.sock", false},
+		{true, "tcp://10.0.0.5:2376", false},
+		{true, "ssh://ops@bastion", false},
+		{true, "npipe:////./pipe/docker_engine", false},
+		{true, "", false},
+	} {
+		if got := hostCPUReader(tc.on, tc.host) != nil; got != tc.want {
+			t.Errorf("hostCPUReader(%v, %q) set: %v, want %v", tc.on, tc.host, got, tc.want)
+		}
+	}
+}

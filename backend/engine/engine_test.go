@@ -585,6 +585,11 @@ func TestHostCPUFirstAnswerHasCPU(t *testing.T) {
 		t.Skipf("the test engine at %s may be on another host", h)
 	}
 	busy := testengine.Run(t, testengine.RunOpts{Name: "busy", Args: []string{"-cpu", "0.3"}})
+	if len(hostcpu.New().Read([]string{busy})) == 0 {
+		// hostcpu's own engine test tells a reader that misses a layout
+		// from a run that cannot see the engine's cgroups.
+		t.Skip("the engine's cgroups cannot be read here (rootless, or tests run in a container)")
+	}
 	for _, tc := range []struct {
 		name    string
 		host    HostCPU

@@ -303,7 +303,9 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 // second sample.)
 func (s *sampler) readBaselines(batch []string) {
 	r := s.e.opts.HostCPU
-	if r == nil {
+	if r == nil || !s.e.oneShot {
+		// Without one-shot stats (API < 1.41) a first answer carries its
+		// own earlier reading, and a baseline would go unused.
 		return
 	}
 	s.mu.Lock()
@@ -386,6 +388,9 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 			// call; back off this one container, the rest carry on.
 			st.inFlight = false
 			st.due = now.Add(s.interval())
+			// A baseline belongs to the call it was read for: the next
+			// answer comes an interval later, too far from it to trust.
+			st.base = stats.Baseline{}
 		}
 		tell := s.endCallLocked(false)
 		s.mu.Unlock()
@@ -430,7 +435,10 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 		}
 		st.cpu.Push(computed.CPUPercent)
 	}
-	if computed.NetRxRate >= 0 {
+	// The net series keep step with the CPU series, so the graphs line up:
+	// a CPU figure from a host baseline has no rates yet and pushes an
+	// unknown (drawn as a gap) in their place.
+	if computed.CPUPercent >= 0 || computed.NetRxRate >= 0 {
 		st.rx.Push(computed.NetRxRate)
 		st.tx.Push(computed.NetTxRate)
 	}

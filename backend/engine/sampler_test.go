@@ -282,13 +282,18 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 }
 
 // fakeHost is a HostCPU with fixed baselines; it records what it was asked.
+// before, when set, runs as a read starts, outside the lock.
 type fakeHost struct {
-	mu    sync.Mutex
-	bases map[string]stats.Baseline
-	asked []string
+	mu     sync.Mutex
+	bases  map[string]stats.Baseline
+	asked  []string
+	before func()
 }
 
 func (f *fakeHost) Read(ids []string) map[string]stats.Baseline {
+	if f.before != nil {
+		f.before()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, ids...)
@@ -315,7 +320,7 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 	host := &fakeHost{bases: map[string]stats.Baseline{"a": {At: t0, Usage: 1e9, System: 100e9}}}
 	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
 		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
 	s := newSampler(e)
 	e.sampler = s
 	e.SetWatched([]string{"a", "b"})
@@ -336,8 +341,13 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 			t.Errorf("%s not asked again at once after its first answer", id)
 		}
 	}
-	if sr := e.Series("a"); len(sr.CPU) != 1 || len(sr.NetRx) != 0 {
-		t.Errorf("a's series %+v: want one CPU point and no unknown rate pushed", sr)
+	// The net graphs keep step with the CPU graph: an unknown (a gap)
+	// stands for the rate the first answer cannot have.
+	if sr := e.Series("a"); len(sr.CPU) != 1 || len(sr.NetRx) != 1 || sr.NetRx[0] != stats.Unknown || len(sr.NetTx) != 1 {
+		t.Errorf("a's series %+v: want one CPU point and one unknown rate in step with it", sr)
+	}
+	if sr := e.Series("b"); len(sr.CPU) != 0 || len(sr.NetRx) != 0 {
+		t.Errorf("b's series %+v: want nothing before a figure", sr)
 	}
 
 	// The second answer pairs two engine samples; the baseline is spent.
@@ -363,12 +373,74 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 	}
 }
 
+// TestBaselineDoesNotOutliveAFailedCall: a baseline is read for one call;
+// when that call fails, the next answer comes an interval later and pairs
+// with an engine sample instead, never with the old reading.
+func TestBaselineDoesNotOutliveAFailedCall(t *testing.T) {
+	t0 := time.Now().Add(-time.Minute)
+	host := &fakeHost{bases: map[string]stats.Baseline{"a": {At: t0, Usage: 1e9, System: 100e9}}}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a"})
+	batch, _ := s.due(time.Now())
+	s.readBaselines(batch)
+	if s.state["a"].base.At.IsZero() {
+		t.Fatal("no baseline read for a fresh container")
+	}
+	s.record("a", nil, errors.New("engine restarting"))
+	if st := s.state["a"]; !st.base.At.IsZero() {
+		t.Errorf("baseline %+v survived the failed call", st.base)
+	}
+	// Within the age limit the old baseline would have given 50%.
+	s.state["a"].inFlight = true
+	s.inFlight++
+	s.record("a", &container.StatsResponse{ID: "a", Read: t0.Add(time.Second), CPUStats: container.CPUStats{
+		CPUUsage: container.CPUUsage{TotalUsage: 1.5e9}, SystemUsage: 102e9, OnlineCPUs: 2,
+	}}, nil)
+	if got := e.stats["a"].CPUPercent; got != stats.Unknown {
+		t.Errorf("first answer after a failed call has CPU %v from a stale baseline", got)
+	}
+}
+
+// TestNoBaselinesOnALegacyEngine: before API 1.41 a first answer carries its
+// own earlier reading, so the host is not asked.
+func TestNoBaselinesOnALegacyEngine(t *testing.T) {
+	host := &fakeHost{}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a"})
+	batch, _ := s.due(time.Now())
+	s.readBaselines(batch)
+	if len(host.asked) != 0 {
+		t.Errorf("asked the host for %v on an engine without one-shot stats", host.asked)
+	}
+}
+
 // TestPilotGoesBeforeTheBaselines: the first batch's pilot call must not
 // wait for the host's counters, and needs none (its answer comes within
 // milliseconds, too soon to measure CPU against a reading).
 func TestPilotGoesBeforeTheBaselines(t *testing.T) {
 	fc := &pilotClient{release: make(chan struct{})}
 	host := &fakeHost{}
+	// The host read waits for the pilot call to reach the engine: read
+	// first, it would wait in vain.
+	pilotFirst := make(chan bool, 1)
+	host.before = func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for fc.n() < 1 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		select {
+		case pilotFirst <- fc.n() >= 1:
+		default:
+		}
+	}
 	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, CallTimeout: time.Minute, HostCPU: host}, containers: map[string]backend.Container{
 		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
 	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), cli: fc, oneShot: true}
@@ -380,6 +452,9 @@ func TestPilotGoesBeforeTheBaselines(t *testing.T) {
 	defer cancel()
 	batch, _ := s.due(time.Now())
 	s.launch(ctx, batch)
+	if !<-pilotFirst {
+		t.Fatal("the host was read before the pilot call was sent")
+	}
 	waitFor(t, "the pilot call", func() bool { return fc.n() >= 1 })
 	fc.mu.Lock()
 	pilot := fc.started[0]

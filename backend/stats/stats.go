@@ -258,14 +258,28 @@ type Baseline struct {
 // the engine's own samples are a second apart.
 const MinBaselineWindow = 500 * time.Millisecond
 
+// MaxBaselineAge is the longest span a baseline is trusted over. A baseline
+// is read for a call the engine answers within about a second; one older
+// than this outlived a failed or delayed call, and the figure would be an
+// average over seconds shown as if it were the current one.
+const MaxBaselineAge = 3 * time.Second
+
 // CPUSince returns the CPU% of sample cur measured against baseline b, by
 // the same formula as Compute, or Unknown: a baseline taken less than
 // MinBaselineWindow before cur, a Windows sample, a sample that carries its
-// own earlier reading (stream=false: Compute uses that), or counters that
-// cannot belong together (the container used more CPU time than the whole
-// host had, or went backwards: restarted in between).
+// own earlier reading (stream=false: Compute uses that), a baseline older
+// than MaxBaselineAge, or counters that cannot belong together: the
+// container used more CPU time than the whole host had, or went backwards
+// (restarted in between), or the host's time did not advance with the
+// clock as the engine's host's does (the baseline came from another
+// machine's counters, or from a /proc/stat that a container runtime such
+// as lxcfs rewrites to show one container's share).
 func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
-	if cur == nil || b.At.IsZero() || cur.Read.Sub(b.At) < MinBaselineWindow || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
+	if cur == nil || b.At.IsZero() || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
+		return Unknown
+	}
+	window := cur.Read.Sub(b.At)
+	if window < MinBaselineWindow || window > MaxBaselineAge {
 		return Unknown
 	}
 	prev := container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: b.Usage}, SystemUsage: b.System}
@@ -273,10 +287,25 @@ func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
 	if p == Unknown {
 		return Unknown
 	}
+	cpuDelta := float64(cur.CPUStats.CPUUsage.TotalUsage - b.Usage)
+	sysDelta := float64(cur.CPUStats.SystemUsage - b.System)
 	// The host's time includes the container's: a container cannot use
 	// more than all of it. Allow for the two readings' few microseconds
 	// apart and /proc/stat's coarse ticks.
-	if cpuDelta, sysDelta := cur.CPUStats.CPUUsage.TotalUsage-b.Usage, cur.CPUStats.SystemUsage-b.System; float64(cpuDelta) > float64(sysDelta)*1.05 {
+	if cpuDelta > sysDelta*1.05 {
+		return Unknown
+	}
+	// The host's time runs at the clock's pace on every online CPU, less
+	// the time a hypervisor stole (which /proc/stat's first seven fields,
+	// like the engine, leave out). Allow two ticks per CPU at each end and
+	// up to half the time stolen.
+	online := float64(cur.CPUStats.OnlineCPUs)
+	if online == 0 {
+		online = float64(len(cur.CPUStats.CPUUsage.PercpuUsage))
+	}
+	expected := float64(window.Nanoseconds()) * online
+	slack := online * float64(20*time.Millisecond)
+	if sysDelta > expected*1.1+slack || sysDelta < expected*0.5-slack {
 		return Unknown
 	}
 	return p

@@ -332,6 +332,16 @@ func TestCPUSince(t *testing.T) {
 		{"restarted in between: usage went back", base, sample(t0.Add(time.Second), 0.2e9, 102e9, 2), Unknown},
 		{"more CPU time than the host had: other counters", base, sample(t0.Add(time.Second), 4e9, 102e9, 2), Unknown},
 		{"host time did not move", base, sample(t0.Add(time.Second), 1.5e9, 100e9, 2), Unknown},
+		{"a hypervisor stole over a third of the time", base, sample(t0.Add(time.Second), 1.5e9, 101.25e9, 2), 80},
+		{"at the age limit", base, sample(t0.Add(MaxBaselineAge), 2.5e9, 106e9, 2), 50},
+		{"too old: outlived a failed call", base, sample(t0.Add(MaxBaselineAge+time.Millisecond), 2.5e9, 106e9, 2), Unknown},
+		{"host time ran twice the clock: another machine's counters", base, sample(t0.Add(time.Second), 1.5e9, 104e9, 2), Unknown},
+		{"host time crawled: a container's view of /proc/stat (lxcfs)", base, sample(t0.Add(time.Second), 1.2e9, 100.6e9, 2), Unknown},
+		{"online CPUs from the per-CPU list", base, func() *container.StatsResponse {
+			s := sample(t0.Add(time.Second), 1.5e9, 102e9, 0)
+			s.CPUStats.CPUUsage.PercpuUsage = []uint64{1, 2}
+			return s
+		}(), 50},
 		{"stream=false carries its own earlier reading", base, func() *container.StatsResponse {
 			s := sample(t0.Add(time.Second), 1.5e9, 102e9, 2)
 			s.PreCPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 1.4e9}, SystemUsage: 101e9}
