@@ -99,6 +99,9 @@ type Stats struct {
 	BlkReadRate float64
 	BlkWritRate float64
 	PIDs        uint64
+	// HostOnly marks a CPU figure read from the engine's host before the
+	// engine's first answer: every other field but ID and At is unknown.
+	HostOnly bool
 }
 
 // Stream names where a log line came from.

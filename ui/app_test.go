@@ -608,3 +608,37 @@ func TestTickPeriodFollowsScreen(t *testing.T) {
 		t.Fatalf("disconnected: tick every %v, want %v", a.tickEvery, fastTick)
 	}
 }
+
+// TestHostOnlyFigureShowsCPUAlone: a row whose CPU was read from the host
+// before the engine's first answer shows that figure, and dashes (not zeros)
+// for memory, rates and PIDs, which only the engine's answer brings.
+func TestHostOnlyFigureShowsCPUAlone(t *testing.T) {
+	a, f := newTestApp(t, 160, 50, false)
+	f.snap.Stats["dddddddddddd4444"] = backend.Stats{ID: "dddddddddddd4444", CPUPercent: 37.5, NetRxRate: -1, NetTxRate: -1,
+		BlkReadRate: -1, BlkWritRate: -1, HostOnly: true}
+	a.Update(engineChangedMsg{engine: f.ID()})
+	tab := a.tabs[tabContainers].(*containersTab)
+	var row *backend.Container
+	for _, r := range tab.rows {
+		if r.c != nil && r.c.Name == "sick" {
+			row = r.c
+		}
+	}
+	if row == nil {
+		t.Fatalf("no sick row:\n%s", screen(a))
+	}
+	for col, want := range map[int]string{colCPU: "37.5%", colMem: "-", colNet: "-/-", colBlock: "-/-", colPIDs: "-"} {
+		if got, _ := tab.cell(row, col); got != want {
+			t.Errorf("column %d: %q, want %q", col, got, want)
+		}
+	}
+	line := ""
+	for _, l := range strings.Split(screen(a), "\n") {
+		if strings.Contains(l, " sick ") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "37.5%") || strings.Contains(line, "0B") {
+		t.Errorf("sick row %q: want its CPU and no zero memory", line)
+	}
+}

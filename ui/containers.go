@@ -556,7 +556,7 @@ func (t *containersTab) cell(c *backend.Container, col int) (string, paint) {
 		}
 		return percent(s.CPUPercent), plain
 	case colMem:
-		if !hasStats {
+		if !hasStats || s.HostOnly {
 			return dash()
 		}
 		if s.MemLimit > 0 && c.MemLimit > 0 {
@@ -574,7 +574,7 @@ func (t *containersTab) cell(c *backend.Container, col int) (string, paint) {
 		}
 		return rate(s.BlkReadRate) + "/" + rate(s.BlkWritRate), plain
 	case colPIDs:
-		if !hasStats {
+		if !hasStats || s.HostOnly {
 			return dash()
 		}
 		return strconv.FormatUint(s.PIDs, 10), plain

@@ -58,8 +58,9 @@ type Options struct {
 	// Trace, when set, receives start-up and sampling milestones.
 	Trace *trace.Log
 	// HostCPU, when set, reads a container's CPU counters on the engine's
-	// host (package hostcpu), so that a row's first engine answer already
-	// brings a CPU figure. Nil: two engine samples make the first figure.
+	// host (package hostcpu): two readings half a second apart show a
+	// row's first CPU figure, and its first engine answer already brings
+	// one of its own. Nil: two engine samples make the first figure.
 	HostCPU HostCPU
 }
 

@@ -576,9 +576,26 @@ func (h slowHost) Read(ids []string) map[string]stats.Baseline {
 	return b
 }
 
+// slowStats holds every one-shot stats answer back by wait.
+type slowStats struct {
+	client.APIClient
+	wait time.Duration
+}
+
+func (c slowStats) ContainerStatsOneShot(ctx context.Context, id string) (container.StatsResponseReader, error) {
+	select {
+	case <-time.After(c.wait):
+	case <-ctx.Done():
+		return container.StatsResponseReader{}, ctx.Err()
+	}
+	return c.APIClient.ContainerStatsOneShot(ctx, id)
+}
+
 // TestHostCPUFirstAnswerHasCPU: on the engine's host, a watched container's
 // first engine answer already carries a CPU figure, measured against the
 // host counters read before the call; without them it takes two answers.
+// With the engine slow to answer, the host's counters alone show the first
+// figure, read twice half a second apart, before any engine answer.
 func TestHostCPUFirstAnswerHasCPU(t *testing.T) {
 	cli := testengine.Client(t)
 	if h := cli.DaemonHost(); !strings.HasPrefix(h, "unix://") {
@@ -593,15 +610,18 @@ func TestHostCPUFirstAnswerHasCPU(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		host    HostCPU
+		cli     client.APIClient
 		wantMem int // engine answers recorded when the first CPU figure shows
 	}{
-		{"host counters", slowHost{r: hostcpu.New(), wait: 700 * time.Millisecond}, 1},
-		{"engine only", nil, 2},
+		// The host read waits out the time the host alone would need.
+		{"host counters", slowHost{r: hostcpu.New(), wait: 700 * time.Millisecond}, cli, 1},
+		{"host counters alone", hostcpu.New(), slowStats{APIClient: cli, wait: 2 * time.Second}, 0},
+		{"engine only", nil, cli, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			e := New("test", "test", cli, Options{StatsInterval: 5 * time.Second, HostCPU: tc.host})
+			e := New("test", "test", tc.cli, Options{StatsInterval: 5 * time.Second, HostCPU: tc.host})
 			e.Start(ctx)
 			waitSnap(t, e, "listed", func(s Snapshot) bool {
 				c, ok := find(s, busy)
@@ -618,6 +638,15 @@ func TestHostCPUFirstAnswerHasCPU(t *testing.T) {
 			}
 			if len(ser.Mem) != tc.wantMem {
 				t.Errorf("first CPU figure came with engine answer %d, want %d", len(ser.Mem), tc.wantMem)
+			}
+			// The snapshot's figures are written just after the series.
+			var first backend.Stats
+			waitSnap(t, e, "the first CPU figure in the snapshot", func(s Snapshot) bool {
+				first = s.Stats[busy]
+				return first.CPUPercent >= 0
+			})
+			if first.HostOnly != (tc.wantMem == 0) {
+				t.Errorf("first figures %+v: HostOnly %v, want %v", first, first.HostOnly, tc.wantMem == 0)
 			}
 			// A fixture burning 0.3 cores, on a machine that may be busy.
 			if c := ser.CPU[0]; c < 1 || c > 45 {

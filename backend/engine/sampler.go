@@ -8,6 +8,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/dockterm/dockterm/backend"
 	"github.com/dockterm/dockterm/backend/stats"
 )
 
@@ -25,9 +26,11 @@ import (
 //     one pass serves them all and the UI redraws once per batch rather than
 //     once per container;
 //   - on the engine's own host, the kernel counters the engine reads are
-//     read directly as a container comes on screen (Options.HostCPU): they
-//     stand in for the sample before its first answer, which then brings
-//     a CPU figure one pass earlier;
+//     read directly as a container comes on screen (Options.HostCPU), and
+//     again half a second later: the two show a CPU figure before the
+//     engine's first answer, and the first reading stands in for the
+//     sample before that answer, which then brings the engine's own
+//     figure one pass earlier;
 //   - every call of a batch is in flight at once (a call is a goroutine and
 //     a socket that mostly waits): a pool smaller than the screen would push
 //     half of the rows to later passes.
@@ -58,6 +61,7 @@ type sampleState struct {
 	inFlight bool
 	samples  int
 	base     stats.Baseline // host counters read before the first sample; see readBaselines
+	hostBase stats.Baseline // the same reading, kept for hostFigures
 	cpu      *stats.Series
 	mem      *stats.Series
 	rx, tx   *stats.Series
@@ -272,7 +276,7 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 		if len(batch) > 1 {
 			go s.sample(ctx, batch[0])
 			rest := batch[1:]
-			s.readBaselines(rest)
+			s.readBaselines(ctx, rest)
 			go func() {
 				t := time.NewTimer(s.pilotWait)
 				defer t.Stop()
@@ -288,7 +292,7 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 			return
 		}
 	}
-	s.readBaselines(batch)
+	s.readBaselines(ctx, batch)
 	for _, id := range batch {
 		go s.sample(ctx, id)
 	}
@@ -298,12 +302,16 @@ func (s *sampler) launch(ctx context.Context, batch []string) {
 // that have never been sampled, when the engine runs on this host. Their
 // first answer comes with the engine's next pass, a second or so later,
 // and is measured against this reading: a CPU figure one pass earlier than
-// from two engine samples. (The pilot's first answer comes too soon after
-// for a reading this coarse: it is sent first, and takes the engine's
-// second sample.)
-func (s *sampler) readBaselines(batch []string) {
+// from two engine samples. Sooner still, hostFigures reads the counters
+// again half a second later and shows the CPU between the two readings.
+// (The pilot's first answer comes too soon after for a reading this coarse:
+// it is sent first, and takes the engine's second sample.)
+func (s *sampler) readBaselines(ctx context.Context, batch []string) {
 	r := s.e.opts.HostCPU
-	if r == nil || !s.e.oneShot {
+	s.e.mu.Lock()
+	oneShot := s.e.oneShot // settled by each session's ping
+	s.e.mu.Unlock()
+	if r == nil || !oneShot {
 		// Without one-shot stats (API < 1.41) a first answer carries its
 		// own earlier reading, and a baseline would go unused.
 		return
@@ -320,16 +328,99 @@ func (s *sampler) readBaselines(batch []string) {
 		return
 	}
 	bases := r.Read(fresh)
+	if len(bases) == 0 {
+		return
+	}
+	read := make([]string, 0, len(bases))
+	var at time.Time
 	s.mu.Lock()
 	for id, b := range bases {
 		if st := s.state[id]; st != nil && st.samples == 0 {
-			st.base = b
+			st.base, st.hostBase = b, b
+			read = append(read, id)
+			at = b.At
 		}
 	}
 	s.mu.Unlock()
-	if len(bases) > 0 {
-		s.e.opts.Trace.Once("sampler: first host baselines")
+	s.e.opts.Trace.Once("sampler: first host baselines")
+	if len(read) > 0 {
+		go s.hostFigures(ctx, read, at.Add(stats.MinBaselineWindow))
 	}
+}
+
+// hostFigures reads the host's counters again, at when, for the containers
+// of ids that still have no CPU figure, and shows the CPU between their two
+// readings: the same counters and formula as the engine's (stats.CPUBetween,
+// package hostcpu's engine test compares them), half a second after a row
+// comes on screen rather than at the engine's next pass. The row's other
+// figures wait for the engine's first answer (backend.Stats.HostOnly); its
+// later CPU figures all come from the engine.
+func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time) {
+	t := time.NewTimer(time.Until(when))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	s.mu.Lock()
+	want := ids[:0:0]
+	for _, id := range ids {
+		if st := s.state[id]; st != nil && s.watched[id] && st.cpu.Len() == 0 && !st.hostBase.At.IsZero() {
+			want = append(want, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(want) == 0 {
+		return
+	}
+	now := s.e.opts.HostCPU.Read(want)
+	figures := make(map[string]backend.Stats, len(now))
+	s.mu.Lock()
+	for id, b := range now {
+		st := s.state[id]
+		if st == nil || st.cpu.Len() > 0 || st.hostBase.At.IsZero() {
+			continue // an engine answer brought a figure meanwhile
+		}
+		p := stats.CPUBetween(st.hostBase, b)
+		st.hostBase = stats.Baseline{}
+		if p < 0 {
+			continue
+		}
+		st.cpu.Push(p)
+		// The net series keep step with the CPU series (see record).
+		st.rx.Push(stats.Unknown)
+		st.tx.Push(stats.Unknown)
+		figures[id] = backend.Stats{ID: id, At: b.At, CPUPercent: p, NetRxRate: stats.Unknown, NetTxRate: stats.Unknown,
+			BlkReadRate: stats.Unknown, BlkWritRate: stats.Unknown, HostOnly: true}
+	}
+	s.mu.Unlock()
+	if len(figures) == 0 {
+		return
+	}
+	e := s.e
+	e.mu.Lock()
+	for id, f := range figures {
+		if _, ok := e.containers[id]; !ok {
+			continue
+		}
+		if cur, ok := e.stats[id]; ok {
+			if cur.CPUPercent >= 0 {
+				continue // the engine's own figure came in meanwhile
+			}
+			// An engine answer without a CPU figure is in: keep its
+			// figures, add the CPU.
+			cur.CPUPercent = f.CPUPercent
+			f = cur
+		}
+		e.stats[id] = f
+	}
+	e.mu.Unlock()
+	e.opts.Trace.Once("sampler: first CPU figure")
+	e.opts.Trace.Once("sampler: first CPU figure from host counters alone")
+	e.notify()
 }
 
 // pilotWait bounds how long the first batch waits for its first call: an
@@ -448,6 +539,10 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 
 	e.mu.Lock()
 	if _, ok := e.containers[id]; ok && stillWatched {
+		if old, ok := e.stats[id]; ok && old.HostOnly && computed.CPUPercent < 0 {
+			// Keep the host's figure on screen until the engine has one.
+			computed.CPUPercent = old.CPUPercent
+		}
 		e.stats[id] = computed
 	}
 	e.mu.Unlock()

@@ -281,11 +281,13 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 	}
 }
 
-// fakeHost is a HostCPU with fixed baselines; it records what it was asked.
-// before, when set, runs as a read starts, outside the lock.
+// fakeHost is a HostCPU with fixed baselines, or with a sequence of them
+// (then, one read after the other); it records what it was asked. before,
+// when set, runs as a read starts, outside the lock.
 type fakeHost struct {
 	mu     sync.Mutex
 	bases  map[string]stats.Baseline
+	then   []map[string]stats.Baseline
 	asked  []string
 	before func()
 }
@@ -297,13 +299,25 @@ func (f *fakeHost) Read(ids []string) map[string]stats.Baseline {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, ids...)
+	bases := f.bases
+	if len(f.then) > 0 {
+		bases, f.then = f.then[0], f.then[1:]
+	}
 	out := map[string]stats.Baseline{}
 	for _, id := range ids {
-		if b, ok := f.bases[id]; ok {
+		if b, ok := bases[id]; ok {
 			out[id] = b
 		}
 	}
 	return out
+}
+
+// stopped is a cancelled context: it keeps readBaselines from following up
+// with hostFigures, for tests of the baselines alone.
+func stopped() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 // TestHostBaselineBringsTheFirstCPUFigure: with the engine's host counters
@@ -325,7 +339,7 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 	e.sampler = s
 	e.SetWatched([]string{"a", "b"})
 	batch, _ := s.due(time.Now())
-	s.readBaselines(batch)
+	s.readBaselines(stopped(), batch)
 
 	// Half a core over the second since the baseline, on 2 CPUs.
 	s.record("a", sample("a", t0.Add(time.Second), 1.5e9, 102e9), nil)
@@ -367,7 +381,7 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 	host.mu.Lock()
 	host.asked = nil
 	host.mu.Unlock()
-	s.readBaselines([]string{"a", "b"})
+	s.readBaselines(stopped(), []string{"a", "b"})
 	if len(host.asked) != 0 {
 		t.Errorf("asked the host for %v, containers already sampled", host.asked)
 	}
@@ -386,7 +400,7 @@ func TestBaselineDoesNotOutliveAFailedCall(t *testing.T) {
 	e.sampler = s
 	e.SetWatched([]string{"a"})
 	batch, _ := s.due(time.Now())
-	s.readBaselines(batch)
+	s.readBaselines(stopped(), batch)
 	if s.state["a"].base.At.IsZero() {
 		t.Fatal("no baseline read for a fresh container")
 	}
@@ -416,7 +430,7 @@ func TestNoBaselinesOnALegacyEngine(t *testing.T) {
 	e.sampler = s
 	e.SetWatched([]string{"a"})
 	batch, _ := s.due(time.Now())
-	s.readBaselines(batch)
+	s.readBaselines(stopped(), batch)
 	if len(host.asked) != 0 {
 		t.Errorf("asked the host for %v on an engine without one-shot stats", host.asked)
 	}
@@ -472,3 +486,119 @@ func TestPilotGoesBeforeTheBaselines(t *testing.T) {
 }
 
 func approx(got, want float64) bool { return got > want-0.001 && got < want+0.001 }
+
+// TestHostFiguresBeforeTheEngineAnswers: half a second after a row's
+// baseline, a second reading of the host's counters shows its CPU alone,
+// before any engine answer; the engine's answers then take over, and a
+// first answer without a figure of its own keeps the host's on screen.
+func TestHostFiguresBeforeTheEngineAnswers(t *testing.T) {
+	now := time.Now()
+	t0 := now.Add(-600 * time.Millisecond) // the second reading is due at once
+	first := map[string]stats.Baseline{
+		"a": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
+		"c": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
+	}
+	// 0.15 s of CPU in 1.2 s of host time on 2 CPUs: 25%; c used 0.3 s.
+	second := map[string]stats.Baseline{
+		"a": {At: now, Usage: 1.15e9, System: 101.2e9, Online: 2},
+		"c": {At: now, Usage: 1.3e9, System: 101.2e9, Online: 2},
+	}
+	host := &fakeHost{then: []map[string]stats.Baseline{first, second}}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a", "b", "c"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batch, _ := s.due(time.Now())
+	s.readBaselines(ctx, batch)
+	figure := func(id string) backend.Stats {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.stats[id]
+	}
+	waitFor(t, "the host's figures", func() bool { return figure("a").HostOnly && figure("c").HostOnly })
+	if got := figure("a"); !approx(got.CPUPercent, 25) || got.NetRxRate != stats.Unknown || got.BlkReadRate != stats.Unknown {
+		t.Errorf("a's host figure %+v: want 25%% CPU and every rate unknown", got)
+	}
+	e.mu.Lock()
+	bStats, ok := e.stats["b"]
+	e.mu.Unlock()
+	if ok {
+		t.Errorf("b (no reading) has figures %+v before any engine answer", bStats)
+	}
+	select {
+	case <-e.changed:
+	default:
+		t.Error("the UI was not told of the host's figures")
+	}
+	if sr := e.Series("a"); len(sr.CPU) != 1 || len(sr.NetRx) != 1 || sr.NetRx[0] != stats.Unknown || len(sr.Mem) != 0 {
+		t.Errorf("a's series %+v: want one CPU point, an unknown rate in step, no memory yet", sr)
+	}
+	host.mu.Lock()
+	asked := len(host.asked)
+	host.mu.Unlock()
+
+	// a's first engine answer is measured against the first reading, a
+	// second after it: the engine's figure replaces the host's.
+	sample := func(id string, read time.Time, usage, system uint64) *container.StatsResponse {
+		return &container.StatsResponse{ID: id, Read: read, CPUStats: container.CPUStats{
+			CPUUsage: container.CPUUsage{TotalUsage: usage}, SystemUsage: system, OnlineCPUs: 2,
+		}, MemoryStats: container.MemoryStats{Usage: 5 << 20}}
+	}
+	s.record("a", sample("a", t0.Add(time.Second), 1.5e9, 102e9), nil)
+	if got := figure("a"); got.HostOnly || !approx(got.CPUPercent, 50) || got.MemUsage != 5<<20 {
+		t.Errorf("a after the engine's first answer: %+v; want the engine's 50%% and its memory", got)
+	}
+	if sr := e.Series("a"); len(sr.CPU) != 2 || !approx(sr.CPU[1], 50) {
+		t.Errorf("a's CPU series %v: want the host's figure then the engine's", sr.CPU)
+	}
+	// c's first answer comes too late for its baseline: no CPU figure of
+	// its own, and the host's stays on screen with the engine's memory.
+	s.record("c", sample("c", t0.Add(stats.MaxBaselineAge+time.Second), 2e9, 110e9), nil)
+	if got := figure("c"); got.HostOnly || !approx(got.CPUPercent, 50) || got.MemUsage != 5<<20 {
+		t.Errorf("c after a first answer without a figure: %+v; want the host's 50%% kept, with the engine's memory", got)
+	}
+	if sr := e.Series("c"); len(sr.CPU) != 1 {
+		t.Errorf("c's CPU series %v: the kept figure is not a new point", sr.CPU)
+	}
+	time.Sleep(20 * time.Millisecond) // no follow-up read is due; give a stray one time to show
+	host.mu.Lock()
+	defer host.mu.Unlock()
+	if len(host.asked) != asked {
+		t.Errorf("the host was asked again (%v) after the figures", host.asked[asked:])
+	}
+}
+
+// TestNoHostFigureForARowGoneOrAnswered: a row that left the screen, or got
+// its figure from the engine before the second reading was due, is not read
+// again.
+func TestNoHostFigureForARowGoneOrAnswered(t *testing.T) {
+	t0 := time.Now()
+	host := &fakeHost{bases: map[string]stats.Baseline{
+		"a": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
+		"b": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
+	}}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
+	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a", "b"})
+	batch, _ := s.due(time.Now())
+	s.hostFigures(context.Background(), nil, time.Now()) // nothing asked: nothing read
+	s.readBaselines(stopped(), batch)
+	e.SetWatched([]string{"b", "c"}) // a leaves the screen
+	s.mu.Lock()
+	s.state["b"].cpu.Push(10) // b's figure came from the engine
+	s.mu.Unlock()
+	host.mu.Lock()
+	host.asked = nil
+	host.mu.Unlock()
+	s.hostFigures(context.Background(), []string{"a", "b"}, time.Now())
+	if len(host.asked) != 0 {
+		t.Errorf("asked the host for %v: a is off screen and b has a figure", host.asked)
+	}
+}

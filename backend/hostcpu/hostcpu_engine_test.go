@@ -51,6 +51,9 @@ func TestBaselineIsTheEngineCounters(t *testing.T) {
 	}
 	first := testengine.Stats(t, id)
 	online := float64(first.CPUStats.OnlineCPUs)
+	if b.Online != first.CPUStats.OnlineCPUs {
+		t.Errorf("%d online CPUs read from /proc/stat, the engine reports %d", b.Online, first.CPUStats.OnlineCPUs)
+	}
 	gap := first.Read.Sub(b.At)
 	t.Logf("baseline %+v, engine sample %v later: usage %d, system %d", b, gap, first.CPUStats.CPUUsage.TotalUsage, first.CPUStats.SystemUsage)
 	if gap < 0 || gap > 5*time.Second {
@@ -71,11 +74,16 @@ func TestBaselineIsTheEngineCounters(t *testing.T) {
 
 	time.Sleep(time.Second) // a sampling interval, not an assertion
 	cur := testengine.Stats(t, id)
+	again := r.Read([]string{id})[id] // right after the engine's second sample
 	fromBase := stats.CPUSince(b, &cur)
 	fromEngine := stats.Compute(&first, &cur).CPUPercent
-	t.Logf("CPU%%: against the baseline %.2f, against the engine's first sample %.2f", fromBase, fromEngine)
-	if fromBase < 0 || fromEngine < 0 {
-		t.Fatalf("CPU%% unknown: baseline %v, engine %v", fromBase, fromEngine)
+	fromHost := stats.CPUBetween(b, again)
+	t.Logf("CPU%%: against the baseline %.2f, against the engine's first sample %.2f, host readings alone %.2f", fromBase, fromEngine, fromHost)
+	if fromBase < 0 || fromEngine < 0 || fromHost < 0 {
+		t.Fatalf("CPU%% unknown: baseline %v, engine %v, host alone %v", fromBase, fromEngine, fromHost)
+	}
+	if d := math.Abs(fromHost - fromEngine); d > math.Max(2, 0.1*fromEngine) {
+		t.Errorf("CPU%% %.2f from two host readings, %.2f from the engine's samples: %.2f points apart", fromHost, fromEngine, d)
 	}
 	if fromEngine < 3 {
 		t.Fatalf("the fixture got %.1f%% of a core: the machine is too loaded for this check to discriminate", fromEngine)

@@ -17,6 +17,7 @@ const (
 // count, as dockerd leaves them out of system_cpu_usage.
 const procStat = `cpu  2877169 0 740845 7576333 12769 0 14967 144603 0 0
 cpu0 1438000 0 370000 3788000 6000 0 7000 72000 0 0
+cpu1 1439169 0 370845 3788333 6769 0 7967 72603 0 0
 intr 1 2 3
 ctxt 42
 `
@@ -58,8 +59,8 @@ func TestReadLayouts(t *testing.T) {
 				t.Fatalf("Read = %v, want a baseline for %s only", got, idA[:12])
 			}
 			b := got[idA]
-			if b.Usage != tc.want || b.System != procStatNs || b.At.Before(before) || b.At.After(time.Now()) {
-				t.Errorf("baseline %+v, want usage %d, system %d, read just now", b, tc.want, uint64(procStatNs))
+			if b.Usage != tc.want || b.System != procStatNs || b.Online != 2 || b.At.Before(before) || b.At.After(time.Now()) {
+				t.Errorf("baseline %+v, want usage %d, system %d, 2 CPUs, read just now", b, tc.want, uint64(procStatNs))
 			}
 			if r.layout == nil || r.layout.path != tc.path {
 				t.Errorf("learnt layout %v, want %q", r.layout, tc.path)
@@ -148,13 +149,30 @@ func TestReadBadFiles(t *testing.T) {
 }
 
 func TestSystemUsage(t *testing.T) {
-	root := t.TempDir()
-	write(t, filepath.Join(root, "stat"), procStat)
-	got, err := SystemUsage(filepath.Join(root, "stat"))
-	if err != nil || got != procStatNs {
-		t.Errorf("SystemUsage = %d, %v; want %d", got, err, uint64(procStatNs))
+	for _, tc := range []struct {
+		name       string
+		content    string
+		wantSystem uint64
+		wantOnline uint32
+		wantErr    bool
+	}{
+		{"two CPUs", procStat, procStatNs, 2, false},
+		// CPU 2 offline: its line is missing, and so is it from the count.
+		{"a CPU offline", "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 1 1 1 1 1 1 1 0 0\ncpu1 0 1 1 1 1 1 1 1 0 0\ncpu3 0 0 1 2 3 4 5 6 0 0\nintr 5\ncpu9 1 1 1 1 1 1 1 1 0 0\n", 28 * 1e7, 3, false},
+		{"no cpu line", "intr 1\nctxt 2\n", 0, 0, true},
+		{"short cpu line", "cpu 1 2 3\n", 0, 0, true},
+		{"not a number", "cpu 1 2 x 4 5 6 7 8\n", 0, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "stat")
+			write(t, path, tc.content)
+			system, online, err := SystemUsage(path)
+			if (err != nil) != tc.wantErr || system != tc.wantSystem || online != tc.wantOnline {
+				t.Errorf("SystemUsage = %d, %d, %v; want %d, %d, error %v", system, online, err, tc.wantSystem, tc.wantOnline, tc.wantErr)
+			}
+		})
 	}
-	if _, err := SystemUsage(filepath.Join(root, "missing")); err == nil {
+	if _, _, err := SystemUsage(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("no error for a missing file")
 	}
 }

@@ -250,6 +250,7 @@ type Baseline struct {
 	At     time.Time // when it was read, on the engine's host clock
 	Usage  uint64    // the container's CPU time, ns: cpu_usage.total_usage
 	System uint64    // the host's CPU time, ns: system_cpu_usage
+	Online uint32    // the host's online CPUs: online_cpus
 }
 
 // MinBaselineWindow is the shortest span between a baseline and a sample
@@ -265,30 +266,42 @@ const MinBaselineWindow = 500 * time.Millisecond
 const MaxBaselineAge = 3 * time.Second
 
 // CPUSince returns the CPU% of sample cur measured against baseline b, by
-// the same formula as Compute, or Unknown: a baseline taken less than
-// MinBaselineWindow before cur, a Windows sample, a sample that carries its
-// own earlier reading (stream=false: Compute uses that), a baseline older
-// than MaxBaselineAge, or counters that cannot belong together: the
-// container used more CPU time than the whole host had, or went backwards
-// (restarted in between), or the host's time did not advance with the
-// clock as the engine's host's does (the baseline came from another
-// machine's counters, or from a /proc/stat that a container runtime such
-// as lxcfs rewrites to show one container's share).
+// the same formula as Compute, or Unknown: a Windows sample, a sample that
+// carries its own earlier reading (stream=false: Compute uses that), or a
+// pair CPUBetween rejects.
 func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
-	if cur == nil || b.At.IsZero() || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
+	if cur == nil || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
 		return Unknown
 	}
-	window := cur.Read.Sub(b.At)
+	online := cur.CPUStats.OnlineCPUs
+	if online == 0 {
+		online = uint32(len(cur.CPUStats.CPUUsage.PercpuUsage))
+	}
+	return CPUBetween(b, Baseline{At: cur.Read, Usage: cur.CPUStats.CPUUsage.TotalUsage, System: cur.CPUStats.SystemUsage, Online: online})
+}
+
+// CPUBetween returns a container's CPU% between two readings of its
+// counters, by the same formula as Compute (b's online CPUs), or Unknown:
+// readings less than MinBaselineWindow or more than MaxBaselineAge apart, or
+// counters that cannot belong together: the container used more CPU time
+// than the whole host had, or went backwards (restarted in between), or the
+// host's time did not advance with the clock as the engine's host's does
+// (a reading from another machine's counters, or from a /proc/stat that a
+// container runtime such as lxcfs rewrites to show one container's share).
+func CPUBetween(a, b Baseline) float64 {
+	if a.At.IsZero() || b.At.IsZero() || b.Online == 0 {
+		return Unknown
+	}
+	window := b.At.Sub(a.At)
 	if window < MinBaselineWindow || window > MaxBaselineAge {
 		return Unknown
 	}
-	prev := container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: b.Usage}, SystemUsage: b.System}
-	p := cpuPercentUnix(prev, cur.CPUStats)
-	if p == Unknown {
+	if b.Usage < a.Usage || b.System <= a.System {
 		return Unknown
 	}
-	cpuDelta := float64(cur.CPUStats.CPUUsage.TotalUsage - b.Usage)
-	sysDelta := float64(cur.CPUStats.SystemUsage - b.System)
+	online := float64(b.Online)
+	cpuDelta := float64(b.Usage - a.Usage)
+	sysDelta := float64(b.System - a.System)
 	// The host's time includes the container's: a container cannot use
 	// more than all of it. Allow for the two readings' few microseconds
 	// apart and /proc/stat's coarse ticks.
@@ -299,14 +312,10 @@ func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
 	// the time a hypervisor stole (which /proc/stat's first seven fields,
 	// like the engine, leave out). Allow two ticks per CPU at each end and
 	// up to half the time stolen.
-	online := float64(cur.CPUStats.OnlineCPUs)
-	if online == 0 {
-		online = float64(len(cur.CPUStats.CPUUsage.PercpuUsage))
-	}
 	expected := float64(window.Nanoseconds()) * online
 	slack := online * float64(20*time.Millisecond)
 	if sysDelta > expected*1.1+slack || sysDelta < expected*0.5-slack {
 		return Unknown
 	}
-	return p
+	return cpuDelta / sysDelta * online * 100
 }

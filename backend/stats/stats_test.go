@@ -360,3 +360,30 @@ func TestCPUSince(t *testing.T) {
 		})
 	}
 }
+
+// TestCPUBetween: two readings of the host's counters make a CPU figure on
+// their own, by the engine's formula; TestCPUSince covers the checks they
+// share with an engine sample.
+func TestCPUBetween(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	a := Baseline{At: t0, Usage: 1e9, System: 100e9, Online: 2}
+	for _, tc := range []struct {
+		name string
+		a, b Baseline
+		want float64
+	}{
+		{"a quarter core over half a second on 2 CPUs", a, Baseline{At: t0.Add(MinBaselineWindow), Usage: 1.125e9, System: 101e9, Online: 2}, 25},
+		{"idle", a, Baseline{At: t0.Add(time.Second), Usage: 1e9, System: 102e9, Online: 2}, 0},
+		{"four CPUs", Baseline{At: t0, Usage: 1e9, System: 100e9, Online: 4}, Baseline{At: t0.Add(time.Second), Usage: 3e9, System: 104e9, Online: 4}, 200},
+		{"online CPUs unknown", a, Baseline{At: t0.Add(time.Second), Usage: 1.5e9, System: 102e9}, Unknown},
+		{"first reading missing", Baseline{}, Baseline{At: t0.Add(time.Second), Usage: 1.5e9, System: 102e9, Online: 2}, Unknown},
+		{"too close", a, Baseline{At: t0.Add(100 * time.Millisecond), Usage: 1.05e9, System: 100.2e9, Online: 2}, Unknown},
+		{"in the wrong order", Baseline{At: t0.Add(time.Second), Usage: 1.5e9, System: 102e9, Online: 2}, a, Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CPUBetween(tc.a, tc.b); !near(got, tc.want) {
+				t.Errorf("CPUBetween = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
