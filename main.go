@@ -98,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	engineName := fs.String("engine", "", "connect to the engine of this name (see --engines): a context, a docker-machine host, a config entry")
 	listEngines := fs.Bool("engines", false, "list every engine dockterm can find and exit")
 	statsEvery := fs.Duration("stats-interval", 0, "how often the figures of the containers on screen are sampled; 0 (the default) adapts it to the rows on screen so the engine does at most ~240 samples a minute (1s for one container, ~9s for a full 120x40 screen)")
-	hostCPU := fs.Bool("host-cpu", true, "on the engine's own host, read a container's CPU counters from the kernel as it comes on screen, so its first CPU figure needs one engine sample instead of two; false: engine samples only")
+	hostCPU := fs.Bool("host-cpu", true, "on the engine's own host, read a container's CPU counters from the kernel as it comes on screen and half a second later, so its first CPU figure shows before the engine's first answer; false: engine samples only")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)

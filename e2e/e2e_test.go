@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 	}
 	binPath = filepath.Join(dir, "dockterm")
 	cmd := exec.Command("go", "build", "-o", binPath, "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build dockterm: %v\n%s", err, out)
 		os.Exit(2)

@@ -1484,7 +1484,15 @@ func (p *Program) startRenderer() {
 			// Update left the view as it was) spends no token: at start,
 			// the size, colour profile and terminal replies come as such
 			// messages and left the list's first frame waiting for one.
-			if !p.framePending() {
+			queued, view := p.framePending()
+			if !view {
+				// Queued output alone (terminal queries and modes, an
+				// OSC 52 copy: a few bytes) goes out at once and spends
+				// no token either: at start it used one of the frames
+				// the first data needed.
+				if queued {
+					_ = p.flush()
+				}
 				continue
 			}
 			// Out of tokens: wait for the next one, and whatever arrives
@@ -1510,16 +1518,16 @@ func (p *Program) startRenderer() {
 	}()
 }
 
-// framePending says whether a flush now would write anything (dockterm
-// patch).
-func (p *Program) framePending() bool {
+// framePending says what a flush now would write (dockterm patch): queued
+// output, and a view that differs from the one on screen.
+func (p *Program) framePending() (queued, view bool) {
 	p.mu.Lock()
-	queued := p.outputBuf.Len() > 0
+	queued = p.outputBuf.Len() > 0
 	p.mu.Unlock()
-	if cr, ok := p.renderer.(*cursedRenderer); ok && !queued {
-		return cr.pending()
+	if cr, ok := p.renderer.(*cursedRenderer); ok {
+		return queued, cr.pending()
 	}
-	return true
+	return queued, true
 }
 
 // frameBurst is how many frames may follow each other without waiting out
