@@ -637,10 +637,12 @@ func apiAtLeast(v string, major, minor int) bool {
 func (e *Engine) relist(ctx context.Context, cli client.APIClient, full bool) error {
 	cctx, cancel := e.call(ctx)
 	defer cancel()
+	e.opts.Trace.Once("engine: list asked")
 	list, err := cli.ContainerList(cctx, container.ListOptions{All: true})
 	if err != nil {
 		return fmt.Errorf("list containers: %w", err)
 	}
+	e.opts.Trace.Once("engine: list answered")
 	fresh := make(map[string]backend.Container, len(list))
 	ids := make([]string, 0, len(list))
 	e.mu.Lock()
