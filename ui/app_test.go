@@ -642,3 +642,28 @@ func TestHostOnlyFigureShowsCPUAlone(t *testing.T) {
 		t.Errorf("sick row %q: want its CPU and no zero memory", line)
 	}
 }
+
+// TestHostOnlyRowSortsAsUnknownMemory: sorted by memory, a row with only
+// the host's CPU figure goes with the rows that have no figures, not with
+// zero usage.
+func TestHostOnlyRowSortsAsUnknownMemory(t *testing.T) {
+	a, f := newTestApp(t, 160, 50, false)
+	f.snap.Stats["dddddddddddd4444"] = backend.Stats{ID: "dddddddddddd4444", CPUPercent: 37.5, HostOnly: true}
+	a.Update(engineChangedMsg{engine: f.ID()})
+	tab := a.tabs[tabContainers].(*containersTab)
+	tab.sortCol, tab.sortDesc = colMem, false
+	var sick, none sortKey
+	key := tab.sortKey()
+	for _, r := range tab.rows {
+		switch {
+		case r.c == nil:
+		case r.c.Name == "sick":
+			sick = key(r.c)
+		case r.c.Name == "hog": // exited: no figures
+			none = key(r.c)
+		}
+	}
+	if sick.num != none.num {
+		t.Errorf("sick (host CPU only) sorts by memory as %v, a row without figures as %v", sick.num, none.num)
+	}
+}

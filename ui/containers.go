@@ -370,6 +370,14 @@ func statsColumn(col int) bool {
 }
 
 func (t *containersTab) sortKey() func(c *backend.Container) sortKey {
+	// A figure only the engine gives sorts as unknown on a row that has
+	// only the host's CPU figure so far, as it shows.
+	engineOnly := func(s backend.Stats, v float64) float64 {
+		if s.HostOnly {
+			return -1
+		}
+		return v
+	}
 	st := func(c *backend.Container, f func(backend.Stats) float64) sortKey {
 		if s, ok := t.stat(c); ok {
 			return sortKey{num: f(s)}
@@ -396,7 +404,7 @@ func (t *containersTab) sortKey() func(c *backend.Container) sortKey {
 		}
 	case colMem:
 		return func(c *backend.Container) sortKey {
-			return st(c, func(s backend.Stats) float64 { return float64(s.MemUsage) })
+			return st(c, func(s backend.Stats) float64 { return engineOnly(s, float64(s.MemUsage)) })
 		}
 	case colNet:
 		return func(c *backend.Container) sortKey {
@@ -408,7 +416,7 @@ func (t *containersTab) sortKey() func(c *backend.Container) sortKey {
 		}
 	case colPIDs:
 		return func(c *backend.Container) sortKey {
-			return st(c, func(s backend.Stats) float64 { return float64(s.PIDs) })
+			return st(c, func(s backend.Stats) float64 { return engineOnly(s, float64(s.PIDs)) })
 		}
 	case colUptime:
 		now := t.common.Now()

@@ -331,13 +331,13 @@ func (s *sampler) readBaselines(ctx context.Context, batch []string) {
 	if len(bases) == 0 {
 		return
 	}
-	read := make([]string, 0, len(bases))
+	read := make(map[string]time.Time, len(bases))
 	var at time.Time
 	s.mu.Lock()
 	for id, b := range bases {
 		if st := s.state[id]; st != nil && st.samples == 0 {
 			st.base, st.hostBase = b, b
-			read = append(read, id)
+			read[id] = b.At
 			at = b.At
 		}
 	}
@@ -355,7 +355,11 @@ func (s *sampler) readBaselines(ctx context.Context, batch []string) {
 // comes on screen rather than at the engine's next pass. The row's other
 // figures wait for the engine's first answer (backend.Stats.HostOnly); its
 // later CPU figures all come from the engine.
-func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time) {
+//
+// read holds, by container, when the reading it follows up was taken: a row
+// that left the screen and came back, or was read again after a failed
+// call, has a newer reading, with its own follow-up.
+func (s *sampler) hostFigures(ctx context.Context, read map[string]time.Time, when time.Time) {
 	t := time.NewTimer(time.Until(when))
 	defer t.Stop()
 	select {
@@ -365,10 +369,15 @@ func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time)
 	if ctx.Err() != nil {
 		return
 	}
+	// ours says whether id's state still waits for this follow-up.
+	ours := func(id string) (*sampleState, bool) {
+		st := s.state[id]
+		return st, st != nil && s.watched[id] && st.cpu.Len() == 0 && st.hostBase.At.Equal(read[id]) && !st.hostBase.At.IsZero()
+	}
 	s.mu.Lock()
-	want := ids[:0:0]
-	for _, id := range ids {
-		if st := s.state[id]; st != nil && s.watched[id] && st.cpu.Len() == 0 && !st.hostBase.At.IsZero() {
+	want := make([]string, 0, len(read))
+	for id := range read {
+		if _, ok := ours(id); ok {
 			want = append(want, id)
 		}
 	}
@@ -380,9 +389,9 @@ func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time)
 	figures := make(map[string]backend.Stats, len(now))
 	s.mu.Lock()
 	for id, b := range now {
-		st := s.state[id]
-		if st == nil || st.cpu.Len() > 0 || st.hostBase.At.IsZero() {
-			continue // an engine answer brought a figure meanwhile
+		st, ok := ours(id)
+		if !ok {
+			continue // an engine answer brought a figure meanwhile, or the row left
 		}
 		p := stats.CPUBetween(st.hostBase, b)
 		st.hostBase = stats.Baseline{}
@@ -401,12 +410,13 @@ func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time)
 		return
 	}
 	e := s.e
+	written := 0
 	e.mu.Lock()
 	for id, f := range figures {
 		if _, ok := e.containers[id]; !ok {
 			continue
 		}
-		if cur, ok := e.stats[id]; ok {
+		if cur, ok := e.stats[id]; ok && !cur.HostOnly {
 			if cur.CPUPercent >= 0 {
 				continue // the engine's own figure came in meanwhile
 			}
@@ -416,8 +426,12 @@ func (s *sampler) hostFigures(ctx context.Context, ids []string, when time.Time)
 			f = cur
 		}
 		e.stats[id] = f
+		written++
 	}
 	e.mu.Unlock()
+	if written == 0 {
+		return
+	}
 	e.opts.Trace.Once("sampler: first CPU figure")
 	e.opts.Trace.Once("sampler: first CPU figure from host counters alone")
 	e.notify()
@@ -485,6 +499,14 @@ func (s *sampler) record(id string, cur *container.StatsResponse, err error) {
 		}
 		tell := s.endCallLocked(false)
 		s.mu.Unlock()
+		// A host figure was one half-second reading, to be followed by
+		// the engine's: without that, it must not pass for current.
+		e.mu.Lock()
+		if cur, ok := e.stats[id]; ok && cur.HostOnly {
+			delete(e.stats, id)
+			tell = true
+		}
+		e.mu.Unlock()
 		if tell {
 			e.notify()
 		}

@@ -572,33 +572,55 @@ func TestHostFiguresBeforeTheEngineAnswers(t *testing.T) {
 	}
 }
 
-// TestNoHostFigureForARowGoneOrAnswered: a row that left the screen, or got
-// its figure from the engine before the second reading was due, is not read
-// again.
+// TestNoHostFigureForARowGoneOrAnswered: a follow-up reading is not taken
+// for a row that left the screen, got its figure from the engine before the
+// follow-up was due, or was read again since (a newer reading has its own
+// follow-up, which a stale one must not spend).
 func TestNoHostFigureForARowGoneOrAnswered(t *testing.T) {
 	t0 := time.Now()
 	host := &fakeHost{bases: map[string]stats.Baseline{
 		"a": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
 		"b": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
+		"c": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
 	}}
 	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
 		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
 	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
 	s := newSampler(e)
 	e.sampler = s
-	e.SetWatched([]string{"a", "b"})
+	e.SetWatched([]string{"a", "b", "c"})
 	batch, _ := s.due(time.Now())
 	s.hostFigures(context.Background(), nil, time.Now()) // nothing asked: nothing read
 	s.readBaselines(stopped(), batch)
-	e.SetWatched([]string{"b", "c"}) // a leaves the screen
 	s.mu.Lock()
+	delete(s.watched, "a")    // a leaves the screen (its state kept, as between two SetWatched)
 	s.state["b"].cpu.Push(10) // b's figure came from the engine
+	stale := t0.Add(-time.Second)
 	s.mu.Unlock()
 	host.mu.Lock()
 	host.asked = nil
 	host.mu.Unlock()
-	s.hostFigures(context.Background(), []string{"a", "b"}, time.Now())
+	s.hostFigures(context.Background(), map[string]time.Time{"a": t0, "b": t0, "c": stale}, time.Now())
 	if len(host.asked) != 0 {
-		t.Errorf("asked the host for %v: a is off screen and b has a figure", host.asked)
+		t.Errorf("asked the host for %v: a is off screen, b has a figure, c's reading is newer than the follow-up's", host.asked)
+	}
+	if st := s.state["c"]; !st.hostBase.At.Equal(t0) {
+		t.Errorf("a stale follow-up spent c's newer reading: %+v", st.hostBase)
+	}
+}
+
+// TestFailedFirstCallDropsTheHostFigure: a host figure is one half-second
+// reading, shown until the engine's first answer; when that call fails, the
+// row goes back to no figure rather than keep it as if current.
+func TestFailedFirstCallDropsTheHostFigure(t *testing.T) {
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10}, containers: map[string]backend.Container{
+		"a": {ID: "a", State: "running"},
+	}, stats: map[string]backend.Stats{"a": {ID: "a", CPUPercent: 25, HostOnly: true}}, changed: make(chan struct{}, 1), oneShot: true}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched([]string{"a"})
+	s.record("a", nil, errors.New("engine restarting"))
+	if st, ok := e.stats["a"]; ok {
+		t.Errorf("a keeps %+v after its first call failed", st)
 	}
 }

@@ -200,6 +200,10 @@ func SystemUsage(procStat string) (system uint64, online uint32, err error) {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
+	// The intr line after the cpu lines holds a counter per interrupt and
+	// can outgrow the scanner's default 64 KiB on a large host; it must be
+	// read through to find where the cpu lines end.
+	sc.Buffer(make([]byte, 0, 4096), 4<<20)
 	found := false
 	for sc.Scan() {
 		fields := bytes.Fields(sc.Bytes())

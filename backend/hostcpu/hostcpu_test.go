@@ -160,6 +160,7 @@ func TestSystemUsage(t *testing.T) {
 		// CPU 2 offline: its line is missing, and so is it from the count.
 		{"a CPU offline", "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 1 1 1 1 1 1 1 0 0\ncpu1 0 1 1 1 1 1 1 1 0 0\ncpu3 0 0 1 2 3 4 5 6 0 0\nintr 5\ncpu9 1 1 1 1 1 1 1 1 0 0\n", 28 * 1e7, 3, false},
 		{"no cpu line", "intr 1\nctxt 2\n", 0, 0, true},
+		{"a long intr line (a large host)", procStat[:strings.Index(procStat, "intr")] + "intr" + strings.Repeat(" 12345", 20000) + "\nctxt 42\n", procStatNs, 2, false},
 		{"short cpu line", "cpu 1 2 3\n", 0, 0, true},
 		{"not a number", "cpu 1 2 x 4 5 6 7 8\n", 0, 0, true},
 	} {
