@@ -278,10 +278,16 @@ func (e *Engine) run(ctx context.Context) {
 		if connected && time.Since(began) > 30*time.Second {
 			backoff = firstBackoff
 		}
-		e.setState(backend.ConnDisconnected)
+		// State and reason change together: a snapshot between the two
+		// showed "disconnected" with no reason.
+		e.mu.Lock()
+		e.state = backend.ConnDisconnected
 		if err != nil {
-			e.setErr(fmt.Errorf("engine %s: %w (reconnecting)", e.name, err))
+			e.err = sanitize.String(fmt.Errorf("engine %s: %w (reconnecting)", e.name, err).Error())
+			e.errAt = time.Now()
 		}
+		e.mu.Unlock()
+		e.notify()
 		select {
 		case <-ctx.Done():
 			return
