@@ -225,14 +225,20 @@ func (e *Engine) Snapshot() Snapshot {
 
 func (e *Engine) setErr(err error) {
 	e.mu.Lock()
+	e.setErrLocked(err)
+	e.mu.Unlock()
+	e.notify()
+}
+
+// setErrLocked records err (nil clears it) for the status bar, sanitized:
+// an engine's error text is not trusted. Callers hold e.mu.
+func (e *Engine) setErrLocked(err error) {
 	if err == nil {
 		e.err = ""
 	} else {
 		e.err = sanitize.String(err.Error())
 		e.errAt = time.Now()
 	}
-	e.mu.Unlock()
-	e.notify()
 }
 
 // ReportError records an error from an action so that the status bar shows it.
@@ -283,8 +289,7 @@ func (e *Engine) run(ctx context.Context) {
 		e.mu.Lock()
 		e.state = backend.ConnDisconnected
 		if err != nil {
-			e.err = sanitize.String(fmt.Errorf("engine %s: %w (reconnecting)", e.name, err).Error())
-			e.errAt = time.Now()
+			e.setErrLocked(fmt.Errorf("engine %s: %w (reconnecting)", e.name, err))
 		}
 		e.mu.Unlock()
 		e.notify()

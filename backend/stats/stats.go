@@ -139,10 +139,7 @@ func cpuPercentUnix(prev, cur container.CPUStats) float64 {
 	if cur.CPUUsage.TotalUsage < prev.CPUUsage.TotalUsage || cur.SystemUsage <= prev.SystemUsage {
 		return Unknown
 	}
-	online := float64(cur.OnlineCPUs)
-	if online == 0 {
-		online = float64(len(cur.CPUUsage.PercpuUsage))
-	}
+	online := float64(onlineCPUs(cur))
 	if online == 0 {
 		return Unknown
 	}
@@ -273,11 +270,16 @@ func CPUSince(b Baseline, cur *container.StatsResponse) float64 {
 	if cur == nil || isWindows(cur) || cur.PreCPUStats.SystemUsage != 0 {
 		return Unknown
 	}
-	online := cur.CPUStats.OnlineCPUs
-	if online == 0 {
-		online = uint32(len(cur.CPUStats.CPUUsage.PercpuUsage))
+	return CPUBetween(b, Baseline{At: cur.Read, Usage: cur.CPUStats.CPUUsage.TotalUsage, System: cur.CPUStats.SystemUsage, Online: onlineCPUs(cur.CPUStats)})
+}
+
+// onlineCPUs is the engine's online_cpus, or on engines that leave it out,
+// the length of the per-CPU usage list (as the docker CLI does).
+func onlineCPUs(c container.CPUStats) uint32 {
+	if c.OnlineCPUs != 0 {
+		return c.OnlineCPUs
 	}
-	return CPUBetween(b, Baseline{At: cur.Read, Usage: cur.CPUStats.CPUUsage.TotalUsage, System: cur.CPUStats.SystemUsage, Online: online})
+	return uint32(len(c.CPUUsage.PercpuUsage))
 }
 
 // CPUBetween returns a container's CPU% between two readings of its
