@@ -281,6 +281,21 @@ func TestSafetyNetRelistInspectsOnlyWhatMoved(t *testing.T) {
 	}
 }
 
+// hostTestSampler is an engine with running containers ids, all watched,
+// and its sampler, reading host counters from host (nil: none).
+func hostTestSampler(host HostCPU, oneShot bool, ids ...string) (*Engine, *sampler) {
+	cs := make(map[string]backend.Container, len(ids))
+	for _, id := range ids {
+		cs[id] = backend.Container{ID: id, State: "running"}
+	}
+	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: cs,
+		stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: oneShot}
+	s := newSampler(e)
+	e.sampler = s
+	e.SetWatched(ids)
+	return e, s
+}
+
 // fakeHost is a HostCPU with fixed baselines, or with a sequence of them
 // (then, one read after the other); it records what it was asked. before,
 // when set, runs as a read starts, outside the lock.
@@ -332,12 +347,7 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 		}, Networks: map[string]container.NetworkStats{"eth0": {RxBytes: 1000, TxBytes: 1000}}}
 	}
 	host := &fakeHost{bases: map[string]stats.Baseline{"a": {At: t0, Usage: 1e9, System: 100e9}}}
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a", "b"})
+	e, s := hostTestSampler(host, true, "a", "b")
 	batch, _ := s.due(time.Now())
 	s.readBaselines(stopped(), batch)
 
@@ -393,12 +403,7 @@ func TestHostBaselineBringsTheFirstCPUFigure(t *testing.T) {
 func TestBaselineDoesNotOutliveAFailedCall(t *testing.T) {
 	t0 := time.Now().Add(-time.Minute)
 	host := &fakeHost{bases: map[string]stats.Baseline{"a": {At: t0, Usage: 1e9, System: 100e9}}}
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a"})
+	e, s := hostTestSampler(host, true, "a")
 	batch, _ := s.due(time.Now())
 	s.readBaselines(stopped(), batch)
 	if s.state["a"].base.At.IsZero() {
@@ -423,12 +428,7 @@ func TestBaselineDoesNotOutliveAFailedCall(t *testing.T) {
 // own earlier reading, so the host is not asked.
 func TestNoBaselinesOnALegacyEngine(t *testing.T) {
 	host := &fakeHost{}
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1)}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a"})
+	_, s := hostTestSampler(host, false, "a")
 	batch, _ := s.due(time.Now())
 	s.readBaselines(stopped(), batch)
 	if len(host.asked) != 0 {
@@ -504,12 +504,7 @@ func TestHostFiguresBeforeTheEngineAnswers(t *testing.T) {
 		"c": {At: now, Usage: 1.3e9, System: 101.2e9, Online: 2},
 	}
 	host := &fakeHost{then: []map[string]stats.Baseline{first, second}}
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a", "b", "c"})
+	e, s := hostTestSampler(host, true, "a", "b", "c")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	batch, _ := s.due(time.Now())
@@ -583,12 +578,7 @@ func TestNoHostFigureForARowGoneOrAnswered(t *testing.T) {
 		"b": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
 		"c": {At: t0, Usage: 1e9, System: 100e9, Online: 2},
 	}}
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10, HostCPU: host}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"}, "b": {ID: "b", State: "running"}, "c": {ID: "c", State: "running"},
-	}, stats: map[string]backend.Stats{}, changed: make(chan struct{}, 1), oneShot: true}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a", "b", "c"})
+	_, s := hostTestSampler(host, true, "a", "b", "c")
 	batch, _ := s.due(time.Now())
 	s.hostFigures(context.Background(), nil, time.Now()) // nothing asked: nothing read
 	s.readBaselines(stopped(), batch)
@@ -613,12 +603,8 @@ func TestNoHostFigureForARowGoneOrAnswered(t *testing.T) {
 // reading, shown until the engine's first answer; when that call fails, the
 // row goes back to no figure rather than keep it as if current.
 func TestFailedFirstCallDropsTheHostFigure(t *testing.T) {
-	e := &Engine{opts: Options{StatsPerMinute: 400, SeriesLen: 10}, containers: map[string]backend.Container{
-		"a": {ID: "a", State: "running"},
-	}, stats: map[string]backend.Stats{"a": {ID: "a", CPUPercent: 25, HostOnly: true}}, changed: make(chan struct{}, 1), oneShot: true}
-	s := newSampler(e)
-	e.sampler = s
-	e.SetWatched([]string{"a"})
+	e, s := hostTestSampler(nil, true, "a")
+	e.stats["a"] = backend.Stats{ID: "a", CPUPercent: 25, HostOnly: true}
 	s.record("a", nil, errors.New("engine restarting"))
 	if st, ok := e.stats["a"]; ok {
 		t.Errorf("a keeps %+v after its first call failed", st)
