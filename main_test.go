@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/docker/docker/api/types/container"
@@ -183,6 +186,53 @@ func TestHostCPUOnlyForALocalSocket(t *testing.T) {
 	} {
 		if got := hostCPUReader(tc.on, tc.host) != nil; got != tc.want {
 			t.Errorf("hostCPUReader(%v, %q) set: %v, want %v", tc.on, tc.host, got, tc.want)
+		}
+	}
+}
+
+// gcSettings reads the GC percent and memory limit without changing them.
+func gcSettings() (gogc, limit int64) {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64()), int64(s[1].Value.Uint64())
+}
+
+func TestGCWaitsOutTheStartThenCollectsAtHalf(t *testing.T) {
+	origGC, origLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(origGC); debug.SetMemoryLimit(origLimit) })
+	t.Setenv("GOMAXPROCS", "2") // no GOMAXPROCS(1) in this test process later on
+
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	tuneRuntime()
+	if gogc, limit := gcSettings(); gogc != -1 || limit != startHeapLimit {
+		t.Fatalf("at start: GOGC %d, limit %d; want off (-1) under a %d limit", gogc, limit, startHeapLimit)
+	}
+	deadline := time.Now().Add(startGCHold + 5*time.Second)
+	for {
+		gogc, limit := gcSettings()
+		if gogc == 50 && limit == math.MaxInt64 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the hold: GOGC %d, limit %d; want 50 and no limit", gogc, limit)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// The environment wins.
+	for _, env := range []struct{ gogc, limit string }{{"200", ""}, {"", "64MiB"}} {
+		debug.SetGCPercent(100)
+		t.Setenv("GOGC", env.gogc)
+		t.Setenv("GOMEMLIMIT", env.limit)
+		tuneRuntime()
+		gogc, limit := gcSettings()
+		want := int64(100) // GOGC set: left alone (the runtime read it at start)
+		if env.gogc == "" {
+			want = 50
+		}
+		if gogc != want || limit != math.MaxInt64 {
+			t.Errorf("GOGC=%q GOMEMLIMIT=%q: GOGC %d, limit %d; want %d and the limit untouched", env.gogc, env.limit, gogc, limit, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ package trace
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
@@ -46,4 +47,31 @@ func (l *Log) Once(key string) {
 	if !seen {
 		l.Printf("%s", key)
 	}
+}
+
+// File is a terminal whose first writes are stamped on a timeline: when a
+// frame actually leaves dockterm, as opposed to when it was drawn. It keeps
+// the *os.File's Fd, so the program still sees a terminal.
+type File struct {
+	*os.File
+	log  *Log
+	mu   sync.Mutex
+	left int
+}
+
+// Writes wraps f so that its first n writes are recorded on l.
+func Writes(f *os.File, l *Log, n int) *File {
+	return &File{File: f, log: l, left: n}
+}
+
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.mu.Lock()
+	trace := f.left > 0
+	f.left--
+	f.mu.Unlock()
+	if trace {
+		f.log.Printf("terminal: wrote %d bytes", n)
+	}
+	return n, err
 }
