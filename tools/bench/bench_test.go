@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,60 @@ func TestParseCtxSwitches(t *testing.T) {
 	got := parseCtxSwitches([]byte("Name:\tx\nvoluntary_ctxt_switches:\t120\nnonvoluntary_ctxt_switches:\t7\n"))
 	if got != 127 {
 		t.Errorf("parseCtxSwitches = %d, want 127", got)
+	}
+}
+
+// TestControlReplies feeds the control client's reader what tmux -C writes:
+// replies between matching %begin/%end (or %error) lines, notifications in
+// between, and a pane whose text looks like the protocol.
+func TestControlReplies(t *testing.T) {
+	stream := strings.Join([]string{
+		"%begin 1795935491 267 0",
+		"%end 1795935491 267 0",
+		"%session-changed $0 t",
+		"%output %0 hello\\015\\012",
+		"%begin 1795935491 274 1",
+		"dkt-bench-001   running",
+		"%end 1795935491 999 1", // a pane line, not this block's end
+		"",
+		"%end 1795935491 274 1",
+		"%output %0 more",
+		"%begin 1795935491 275 1",
+		"can't find pane: x",
+		"%error 1795935491 275 1",
+		"",
+	}, "\n")
+	c := &controlClient{output: make(chan struct{}, 1), replies: make(chan reply, 4), done: make(chan struct{})}
+	c.read(strings.NewReader(stream))
+
+	want := []reply{
+		{body: ""},
+		{body: "dkt-bench-001   running\n%end 1795935491 999 1\n"},
+		{body: "can't find pane: x", err: errors.New("can't find pane: x")},
+	}
+	for i, w := range want {
+		select {
+		case got := <-c.replies:
+			if got.body != w.body || (got.err == nil) != (w.err == nil) {
+				t.Errorf("reply %d = %q (err %v), want %q (err %v)", i, got.body, got.err, w.body, w.err)
+			}
+		default:
+			t.Fatalf("reply %d missing", i)
+		}
+	}
+	select {
+	case r := <-c.replies:
+		t.Errorf("extra reply %q", r.body)
+	default:
+	}
+	select {
+	case <-c.output:
+	default:
+		t.Error("no output notification")
+	}
+	select {
+	case <-c.done:
+	default:
+		t.Error("done not closed at the end of the stream")
 	}
 }

@@ -7,8 +7,12 @@
 //
 //   - time until the list shows (a bench container's name is on screen) and
 //     until the first CPU figure shows (a bench row holds a percentage),
-//     polled with capture-pane every few ms until both are seen, then once
-//     a second so the polling does not skew the rest;
+//     from the write that opens the pane's gate to the capture that sees
+//     it. A tmux control client captures the pane whenever it has output
+//     until both are seen; then a capture-pane once a second, so looking
+//     does not skew the rest. -watch poll is the bench's first method: a
+//     tmux wait-for gate and capture-pane every -poll, which stamps ~20 ms
+//     late on median and whose forks compete with the program;
 //   - the program's CPU (% of one core, the process and its descendants,
 //     from /proc/<pid>/stat) and peak RSS (VmHWM);
 //   - bytes the program wrote to the terminal per second (tmux pipe-pane);
@@ -44,6 +48,12 @@ import (
 	"github.com/docker/docker/client"
 )
 
+// How the first-times are seen: see the -watch flag.
+const (
+	watchControl = "control"
+	watchPoll    = "poll"
+)
+
 // Budgets at N = 100, from the foundation issue.
 const (
 	budgetList      = 150 * time.Millisecond
@@ -60,6 +70,7 @@ type config struct {
 	duration    time.Duration
 	settle      time.Duration
 	poll        time.Duration
+	watch       string
 	keep        bool
 	fastFor     time.Duration
 	cmd         string
@@ -100,7 +111,8 @@ func parseFlags() (config, error) {
 	flag.StringVar(&ns, "n", "30,100", "comma-separated container counts")
 	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "length of each baseline and each program run")
 	flag.DurationVar(&cfg.settle, "settle", 5*time.Second, "pause after the containers run, before the baseline")
-	flag.DurationVar(&cfg.poll, "poll", 10*time.Millisecond, "capture-pane period until both first-times are seen")
+	flag.StringVar(&cfg.watch, "watch", watchControl, "how the first-times are seen: "+watchControl+" (a FIFO gate, then a tmux control client captures the pane whenever it has output) or "+watchPoll+" (the first method: a tmux wait-for gate, then capture-pane every -poll)")
+	flag.DurationVar(&cfg.poll, "poll", 10*time.Millisecond, "with -watch poll: capture-pane period until both first-times are seen")
 	flag.DurationVar(&cfg.fastFor, "fast-for", 15*time.Second, "give up fast polling after this long")
 	flag.StringVar(&cfg.cmd, "cmd", "bin/dockterm", "program under test, a sh command line (e.g. 'docker stats' as a stand-in)")
 	flag.StringVar(&cfg.image, "image", "dockterm-fixture:test", "fixture image")
@@ -125,6 +137,9 @@ func parseFlags() (config, error) {
 		cfg.ns = append(cfg.ns, n)
 	}
 	sort.Ints(cfg.ns)
+	if cfg.watch != watchControl && cfg.watch != watchPoll {
+		return cfg, fmt.Errorf("-watch: %q is neither %s nor %s", cfg.watch, watchControl, watchPoll)
+	}
 	cfg.fixtureArgs = strings.Fields(fixture)
 	if cfg.duration < time.Second {
 		return cfg, fmt.Errorf("-duration: at least 1s")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,22 +40,51 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	dir := filepath.Dir(tm.socket)
 	bytesFile := filepath.Join(dir, target+".out")
 
-	// The pane first blocks on a tmux wait-for channel, so the size, the
-	// options and the output pipe are all in place before the program
-	// starts; then the shell execs it, keeping the pane's pid.
-	shell := fmt.Sprintf("tmux -S %s wait-for %s && exec %s", shellQuote(tm.socket), gate, cmd)
+	// The pane first blocks on a gate, so the size, the options and the
+	// output pipe are all in place before the program starts; then the
+	// shell execs it, keeping the pane's pid. The gate is a FIFO the shell
+	// reads (-watch control) or, as in the bench's first method, a tmux
+	// wait-for channel, whose signalling client's fork and exec (~7 ms
+	// idle) and the pane's waiting client's exit then count against the
+	// program.
+	var shell string
+	fifo := filepath.Join(dir, target+".go")
+	if cfg.watch == watchControl {
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			return r, fmt.Errorf("gate: %w", err)
+		}
+		defer os.Remove(fifo)
+		shell = fmt.Sprintf("read -r _ < %s && exec %s", shellQuote(fifo), cmd)
+	} else {
+		shell = fmt.Sprintf("tmux -S %s wait-for %s && exec %s", shellQuote(tm.socket), gate, cmd)
+	}
 	if _, err := tm.run(ctx,
 		"start-server", ";",
 		"set-option", "-g", "status", "off", ";",
 		"set-option", "-g", "remain-on-exit", "on", ";",
 		"set-option", "-g", "default-terminal", cfg.term, ";",
-		"new-session", "-d", "-s", target, "-x", "120", "-y", "40", shell,
+		"new-session", "-d", "-s", target, "-x", "120", "-y", "40", shell, ";",
+		// An attached control client keeps the pane's size. (Set before
+		// the first session, this option makes tmux 3.3a exit.)
+		"set-option", "-g", "window-size", "manual",
 	); err != nil {
 		return r, err
 	}
 	defer func() { _, _ = tm.run(context.Background(), "kill-session", "-t", target) }()
 	if _, err := tm.run(ctx, "pipe-pane", "-O", "-t", target, "exec cat > "+shellQuote(bytesFile)); err != nil {
 		return r, err
+	}
+	var cc *controlClient
+	if cfg.watch == watchControl {
+		var err error
+		if cc, err = tm.attachControl(ctx, target); err != nil {
+			return r, err
+		}
+		defer func() {
+			if cc != nil {
+				cc.close()
+			}
+		}()
 	}
 	size, err := tm.run(ctx, "display-message", "-p", "-t", target, "#{pane_width}x#{pane_height}")
 	if err != nil {
@@ -66,6 +96,15 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	pid, _, err := tm.paneState(ctx, target)
 	if err != nil {
 		return r, err
+	}
+	var gateW *os.File
+	if cfg.watch == watchControl {
+		// Opened once the shell waits on the other end, so that t0 is the
+		// write alone.
+		if gateW, err = openGate(ctx, fifo); err != nil {
+			return r, err
+		}
+		defer gateW.Close()
 	}
 	startTicks, err := treeTicksRootOnly(pid)
 	if err != nil {
@@ -82,12 +121,17 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	if f := os.Getenv("BENCH_T0_FILE"); f != "" { // diagnostic: line t0 up with the program's own trace
 		_ = os.WriteFile(f, []byte(fmt.Sprintf("%.6f\n", float64(t0.UnixNano())/1e9)), 0o644)
 	}
-	if _, err := tm.run(ctx, "wait-for", "-S", gate); err != nil {
-		return r, err
+	if gateW != nil {
+		_, err = gateW.Write([]byte("\n"))
+		gateW.Close()
+	} else {
+		_, err = tm.run(ctx, "wait-for", "-S", gate)
+	}
+	if err != nil {
+		return r, fmt.Errorf("gate: %w", err)
 	}
 
 	deadline := t0.Add(cfg.duration)
-	fast := true
 	var (
 		steadyFrom  time.Duration
 		steadyBytes int64
@@ -102,14 +146,10 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 			prof.stop()
 		}
 	}()
-	for time.Now().Before(deadline) {
-		screen, err := tm.capture(ctx, target)
-		if err != nil {
-			return r, err
-		}
-		// Stamped after the capture returns: never flatters the program by
-		// more than nothing, and errs late by at most one capture.
-		at := time.Since(t0)
+	// look records a screen captured at 'at' since t0. Stamps are taken
+	// after a capture returns: they never flatter the program, and err
+	// late by at most one capture.
+	look := func(screen string, at time.Duration) {
 		lastScreen = screen
 		if r.listAt < 0 && listShown(screen) {
 			r.listAt = at
@@ -119,37 +159,98 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 			r.cpuAt = at
 			saveScreen(cfg.screens, target+"-cpu.txt", screen)
 		}
-		if fast && ((r.listAt >= 0 && r.cpuAt >= 0) || at > cfg.fastFor) {
-			fast = false
-			steadyFrom, steadyBytes = at, fileSize(bytesFile)
-			if steadyTicks, err = treeTicks(pid); err != nil {
-				return r, fmt.Errorf("N=%d: program: %w", n, err)
-			}
-			if steadyCtx, err = ctxSwitches(pid); err != nil {
-				return r, fmt.Errorf("N=%d: program: %w", n, err)
-			}
-			if cfg.perfDir != "" {
-				if prof, err = startPerf(cfg.perfDir, target, pid); err != nil {
-					return r, err
-				}
-			}
+	}
+	checkAlive := func(at time.Duration) error {
+		if time.Since(lastCheck) < 500*time.Millisecond {
+			return nil
 		}
-		if time.Since(lastCheck) > 500*time.Millisecond {
-			lastCheck = time.Now()
-			if _, dead, err := tm.paneState(ctx, target); err != nil {
+		lastCheck = time.Now()
+		if _, dead, err := tm.paneState(ctx, target); err != nil {
+			return err
+		} else if dead {
+			return fmt.Errorf("N=%d: the program exited after %v; its screen:\n%s", n, at.Round(time.Millisecond), nonBlank(lastScreen))
+		}
+		return nil
+	}
+	firstTimes := func(at time.Duration) bool {
+		return (r.listAt >= 0 && r.cpuAt >= 0) || at > cfg.fastFor || !time.Now().Before(deadline)
+	}
+
+	// Fast phase: until both first-times are seen.
+	if cc != nil {
+		// Capture whenever the pane has new output; whatever arrives during
+		// a capture brings one more.
+		for {
+			select {
+			case <-cc.output:
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+				return r, ctx.Err()
+			}
+			screen, err := cc.capture(ctx, target)
+			if err != nil {
 				return r, err
-			} else if dead {
-				return r, fmt.Errorf("N=%d: the program exited after %v; its screen:\n%s", n, at.Round(time.Millisecond), nonBlank(lastScreen))
+			}
+			at := time.Since(t0)
+			look(screen, at)
+			if firstTimes(at) {
+				break
+			}
+			if err := checkAlive(at); err != nil {
+				return r, err
 			}
 		}
-		wait := cfg.poll
-		if !fast {
-			wait = time.Second
+		cc.close()
+		cc = nil
+	} else {
+		for {
+			screen, err := tm.capture(ctx, target)
+			if err != nil {
+				return r, err
+			}
+			at := time.Since(t0)
+			look(screen, at)
+			if firstTimes(at) {
+				break
+			}
+			if err := checkAlive(at); err != nil {
+				return r, err
+			}
+			if err := sleep(ctx, cfg.poll); err != nil {
+				return r, err
+			}
 		}
-		if left := time.Until(deadline); left < wait {
-			wait = left
+	}
+
+	// Steady phase: the rest of the window, looked at once a second so
+	// that looking does not skew it.
+	steadyFrom, steadyBytes = time.Since(t0), fileSize(bytesFile)
+	if steadyTicks, err = treeTicks(pid); err != nil {
+		return r, fmt.Errorf("N=%d: program: %w", n, err)
+	}
+	if steadyCtx, err = ctxSwitches(pid); err != nil {
+		return r, fmt.Errorf("N=%d: program: %w", n, err)
+	}
+	if cfg.perfDir != "" {
+		if prof, err = startPerf(cfg.perfDir, target, pid); err != nil {
+			return r, err
 		}
-		if err := sleep(ctx, wait); err != nil {
+	}
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			break
+		}
+		if err := sleep(ctx, min(time.Second, left)); err != nil {
+			return r, err
+		}
+		screen, err := tm.capture(ctx, target)
+		if err != nil {
+			return r, err
+		}
+		at := time.Since(t0)
+		look(screen, at)
+		if err := checkAlive(at); err != nil {
 			return r, err
 		}
 	}
@@ -174,7 +275,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	r.bytes = fileSize(bytesFile)
 	r.cpuSec = float64(endTicks-startTicks) / clkTck
 	r.run = costBetween(engStart, engEnd)
-	if !fast && r.window > steadyFrom {
+	if r.window > steadyFrom {
 		steady := (r.window - steadyFrom).Seconds()
 		r.steadyBs = float64(r.bytes-steadyBytes) / steady
 		r.steadyCPU = float64(endTicks-steadyTicks) / clkTck / steady * 100
@@ -204,8 +305,9 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	return r, nil
 }
 
-// treeTicksRootOnly is the pane process alone at the start: its children
-// then are the short-lived `tmux wait-for` client, which is not the program.
+// treeTicksRootOnly is the pane process alone at the start: with -watch
+// poll, its child then is the short-lived `tmux wait-for` client, which is
+// not the program.
 func treeTicksRootOnly(pid int) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -326,4 +428,21 @@ func nonBlank(screen string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// openGate opens the gate FIFO for writing once the pane's shell has it
+// open for reading (until then the open fails with ENXIO).
+func openGate(ctx context.Context, fifo string) (*os.File, error) {
+	for {
+		f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, syscall.ENXIO) {
+			return nil, fmt.Errorf("gate: %w", err)
+		}
+		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
 }
