@@ -441,15 +441,19 @@ func watchTerminal(ctx context.Context, p *tea.Program) {
 // otherwise leaves a 9 MB heap peak behind in RSS (measured at 100
 // containers: 29 MB peak RSS before, 26 MB after).
 //
-// Until the first list is on screen, though, the GC waits: on a 2 MB heap
+// For the first startGCHold, though (the list shows at ~100 ms), the GC
+// only runs if the process's Go memory nears startMemLimit: on a 2 MB heap
 // at 50 % it ran five times in the first 130 ms, and on a busy 2-core
 // bastion each stop-the-world stretched to 4-8 ms while the other thread
 // was off the CPU, right when the list's first frame was being built
 // (a runtime trace showed the renderer's first flush stalled 23 ms in GC).
-// Holding it for startGCHold measured 10-20 ms sooner for the list's frame
-// (median of 16 runs at 100 containers) for +0.4 MB of peak RSS;
-// startHeapLimit still bounds the heap meanwhile. GOMAXPROCS, GOGC and
-// GOMEMLIMIT in the environment still win.
+// Measured at 100 containers (median of 16 runs): the list's frame is
+// written 10-20 ms sooner, for +0.4 MB of peak RSS. GOGC=400 instead gave
+// the same time but 29-33 MB (the start-up burst grows the heap fivefold),
+// and a 24 MiB limit 27.5 MB. The limit is soft: an engine so large that
+// dockterm's live memory nears it makes the GC run often (the runtime caps
+// it at half the CPU) until the hold ends. GOMAXPROCS, GOGC and GOMEMLIMIT
+// in the environment still win.
 func tuneRuntime() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		time.AfterFunc(startupBurst, func() { runtime.GOMAXPROCS(1) })
@@ -462,18 +466,18 @@ func tuneRuntime() {
 		return
 	}
 	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(startHeapLimit)
+	debug.SetMemoryLimit(startMemLimit)
 	time.AfterFunc(startGCHold, func() {
 		debug.SetGCPercent(50)
 		debug.SetMemoryLimit(math.MaxInt64)
 	})
 }
 
-// startGCHold and startHeapLimit: see tuneRuntime. The list shows ~100 ms
-// after start; the heap is ~8 MB by then.
+// startGCHold and startMemLimit: see tuneRuntime. At 100 containers the
+// limit is first reached at ~200 ms, after the list is on screen.
 const (
-	startGCHold    = 300 * time.Millisecond
-	startHeapLimit = 16 << 20
+	startGCHold   = 300 * time.Millisecond
+	startMemLimit = 16 << 20
 )
 
 // startupBurst is how long dockterm keeps every core after it starts.

@@ -199,14 +199,19 @@ func gcSettings() (gogc, limit int64) {
 
 func TestGCWaitsOutTheStartThenCollectsAtHalf(t *testing.T) {
 	origGC, origLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() { debug.SetGCPercent(origGC); debug.SetMemoryLimit(origLimit) })
+	t.Cleanup(func() {
+		// After the hold's own restore, should a check fail before it.
+		time.Sleep(startGCHold + 50*time.Millisecond)
+		debug.SetGCPercent(origGC)
+		debug.SetMemoryLimit(origLimit)
+	})
 	t.Setenv("GOMAXPROCS", "2") // no GOMAXPROCS(1) in this test process later on
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	tuneRuntime()
-	if gogc, limit := gcSettings(); gogc != -1 || limit != startHeapLimit {
-		t.Fatalf("at start: GOGC %d, limit %d; want off (-1) under a %d limit", gogc, limit, startHeapLimit)
+	if gogc, limit := gcSettings(); gogc != -1 || limit != startMemLimit {
+		t.Fatalf("at start: GOGC %d, limit %d; want off (-1) under a %d limit", gogc, limit, startMemLimit)
 	}
 	deadline := time.Now().Add(startGCHold + 5*time.Second)
 	for {

@@ -329,10 +329,14 @@ func TestExecShellThroughAPI(t *testing.T) {
 	p.waitText("filter: " + id[:12])
 	p.keys("x")
 	p.waitText("/ #")
-	// The marker is computed by the shell, so only its output holds it;
-	// and no container name can: "exec-42" matched a name whose random
-	// suffix began with 42 (dkt-test-…-exec-429fab3e).
-	p.literal("echo shell-said-$((6*7)); exit 0")
+	// The marker is computed by the shell, so only its output holds it
+	// (the typed line holds "$((6*7))"); and no container name can:
+	// "exec-42" matched a name whose random suffix began with 42
+	// (dkt-test-…-exec-429fab3e).
+	p.literal("echo shell-said-$((6*7))")
+	p.keys("Enter")
+	p.waitText("shell-said-42") // the shell ran it
+	p.literal("exit 0")
 	p.keys("Enter")
 	// Back in the console, which says the shell ended.
 	p.waitText("shell in")

@@ -64,6 +64,9 @@ func Writes(f *os.File, l *Log, n int) *File {
 	return &File{File: f, log: l, left: n}
 }
 
+// WriteString stamps too: *os.File's own would bypass Write.
+func (f *File) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
+
 func (f *File) Write(p []byte) (int, error) {
 	n, err := f.File.Write(p)
 	f.mu.Lock()

@@ -188,7 +188,7 @@ func TestControlReplies(t *testing.T) {
 		"%error 1795935491 275 1",
 		"",
 	}, "\n")
-	c := &controlClient{output: make(chan struct{}, 1), replies: make(chan reply, 4), done: make(chan struct{})}
+	c := newControlClient()
 	c.read(strings.NewReader(stream))
 
 	want := []reply{

@@ -24,6 +24,8 @@ type controlClient struct {
 	output  chan struct{} // one slot: the pane wrote something
 	replies chan reply
 	done    chan struct{} // closed when the client's output ends
+	stop    chan struct{} // closed by close: the reader stops waiting
+	stderr  strings.Builder
 }
 
 // reply is one command's answer: the lines between %begin and %end.
@@ -45,17 +47,33 @@ func (t *tmuxServer) attachControl(ctx context.Context, target string) (*control
 	if err != nil {
 		return nil, fmt.Errorf("tmux -C: %w", err)
 	}
+	c := newControlClient()
+	c.cmd, c.in = cmd, in
+	cmd.Stderr = &c.stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("tmux -C: %w", err)
 	}
-	c := &controlClient{cmd: cmd, in: in, output: make(chan struct{}, 1), replies: make(chan reply, 4), done: make(chan struct{})}
 	go c.read(out)
 	// The attach itself answers with an empty block.
 	if _, err := c.await(ctx); err != nil {
 		c.close()
-		return nil, fmt.Errorf("tmux -C attach: %w", err)
+		return nil, fmt.Errorf("tmux -C attach: %w (%s)", err, strings.TrimSpace(c.stderr.String()))
 	}
 	return c, nil
+}
+
+func newControlClient() *controlClient {
+	return &controlClient{output: make(chan struct{}, 1), replies: make(chan reply, 4), done: make(chan struct{}), stop: make(chan struct{})}
+}
+
+// send hands a reply over, unless the client is being closed.
+func (c *controlClient) send(r reply) bool {
+	select {
+	case c.replies <- r:
+		return true
+	case <-c.stop:
+		return false
+	}
 }
 
 // read splits the client's output into command replies and notifications.
@@ -76,10 +94,14 @@ func (c *controlClient) read(r io.Reader) {
 		line = strings.TrimSuffix(line, "\n")
 		if open != "" {
 			if rest, ok := strings.CutPrefix(line, "%end "); ok && rest == open {
-				c.replies <- reply{body: strings.Join(body, "\n")}
+				if !c.send(reply{body: strings.Join(body, "\n")}) {
+					return
+				}
 				open, body = "", nil
 			} else if rest, ok := strings.CutPrefix(line, "%error "); ok && rest == open {
-				c.replies <- reply{body: strings.Join(body, "\n"), err: errors.New(strings.Join(body, "; "))}
+				if !c.send(reply{body: strings.Join(body, "\n"), err: errors.New(strings.Join(body, "; "))}) {
+					return
+				}
 				open, body = "", nil
 			} else {
 				body = append(body, line)
@@ -134,6 +156,7 @@ func (c *controlClient) capture(ctx context.Context, target string) (string, err
 
 // close detaches: tmux ends a control client at the end of its input.
 func (c *controlClient) close() {
+	close(c.stop)
 	_ = c.in.Close()
 	select {
 	case <-c.done:

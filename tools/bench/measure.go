@@ -58,7 +58,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	} else {
 		shell = fmt.Sprintf("tmux -S %s wait-for %s && exec %s", shellQuote(tm.socket), gate, cmd)
 	}
-	if _, err := tm.run(ctx,
+	_, err := tm.run(ctx,
 		"start-server", ";",
 		"set-option", "-g", "status", "off", ";",
 		"set-option", "-g", "remain-on-exit", "on", ";",
@@ -67,16 +67,17 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		// An attached control client keeps the pane's size. (Set before
 		// the first session, this option makes tmux 3.3a exit.)
 		"set-option", "-g", "window-size", "manual",
-	); err != nil {
+	)
+	// Registered first: a failure after new-session leaves a session.
+	defer func() { _, _ = tm.run(context.Background(), "kill-session", "-t", target) }()
+	if err != nil {
 		return r, err
 	}
-	defer func() { _, _ = tm.run(context.Background(), "kill-session", "-t", target) }()
 	if _, err := tm.run(ctx, "pipe-pane", "-O", "-t", target, "exec cat > "+shellQuote(bytesFile)); err != nil {
 		return r, err
 	}
 	var cc *controlClient
 	if cfg.watch == watchControl {
-		var err error
 		if cc, err = tm.attachControl(ctx, target); err != nil {
 			return r, err
 		}
@@ -101,7 +102,7 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	if cfg.watch == watchControl {
 		// Opened once the shell waits on the other end, so that t0 is the
 		// write alone.
-		if gateW, err = openGate(ctx, fifo); err != nil {
+		if gateW, err = openGate(ctx, fifo, func() bool { _, dead, err := tm.paneState(ctx, target); return err != nil || dead }); err != nil {
 			return r, err
 		}
 		defer gateW.Close()
@@ -132,13 +133,15 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 	}
 
 	deadline := t0.Add(cfg.duration)
+	// The first liveness check (a tmux client fork) waits 500 ms: at once,
+	// it would compete with the program's start.
+	lastCheck := t0
 	var (
 		steadyFrom  time.Duration
 		steadyBytes int64
 		steadyTicks int64
 		steadyCtx   int64
 		lastScreen  string
-		lastCheck   time.Time
 		prof        *profiler
 	)
 	defer func() {
@@ -431,15 +434,20 @@ func nonBlank(screen string) string {
 }
 
 // openGate opens the gate FIFO for writing once the pane's shell has it
-// open for reading (until then the open fails with ENXIO).
-func openGate(ctx context.Context, fifo string) (*os.File, error) {
-	for {
+// open for reading (until then the open fails with ENXIO). It gives up if
+// the pane is gone or after 10 s.
+func openGate(ctx context.Context, fifo string, paneGone func() bool) (*os.File, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for tries := 0; ; tries++ {
 		f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
 		if err == nil {
 			return f, nil
 		}
 		if !errors.Is(err, syscall.ENXIO) {
 			return nil, fmt.Errorf("gate: %w", err)
+		}
+		if time.Now().After(deadline) || (tries%20 == 19 && paneGone()) {
+			return nil, fmt.Errorf("gate: the pane's shell never read %s", fifo)
 		}
 		if err := sleep(ctx, 5*time.Millisecond); err != nil {
 			return nil, err
