@@ -179,50 +179,43 @@ func measureProgram(ctx context.Context, cfg config, tm *tmuxServer, cmd string,
 		return (r.listAt >= 0 && r.cpuAt >= 0) || at > cfg.fastFor || !time.Now().Before(deadline)
 	}
 
-	// Fast phase: until both first-times are seen.
+	// Fast phase: until both first-times are seen. The control client
+	// captures whenever the pane has new output (whatever arrives during
+	// a capture brings one more); the first method, every cfg.poll.
+	wait := func() error { return sleep(ctx, cfg.poll) }
+	capture := func() (string, error) { return tm.capture(ctx, target) }
 	if cc != nil {
-		// Capture whenever the pane has new output; whatever arrives during
-		// a capture brings one more.
-		for {
+		wait = func() error {
 			select {
 			case <-cc.output:
 			case <-time.After(100 * time.Millisecond):
 			case <-ctx.Done():
-				return r, ctx.Err()
+				return ctx.Err()
 			}
-			screen, err := cc.capture(ctx, target)
-			if err != nil {
-				return r, err
-			}
-			at := time.Since(t0)
-			look(screen, at)
-			if firstTimes(at) {
-				break
-			}
-			if err := checkAlive(at); err != nil {
-				return r, err
-			}
+			return nil
 		}
+		capture = func() (string, error) { return cc.capture(ctx, target) }
+	}
+	for {
+		if err := wait(); err != nil {
+			return r, err
+		}
+		screen, err := capture()
+		if err != nil {
+			return r, err
+		}
+		at := time.Since(t0)
+		look(screen, at)
+		if firstTimes(at) {
+			break
+		}
+		if err := checkAlive(at); err != nil {
+			return r, err
+		}
+	}
+	if cc != nil {
 		cc.close()
 		cc = nil
-	} else {
-		for {
-			screen, err := tm.capture(ctx, target)
-			if err != nil {
-				return r, err
-			}
-			at := time.Since(t0)
-			look(screen, at)
-			if firstTimes(at) {
-				break
-			}
-			if err := checkAlive(at); err != nil {
-				return r, err
-			}
-			if err := sleep(ctx, cfg.poll); err != nil {
-				return r, err
-			}
-		}
 	}
 
 	// Steady phase: the rest of the window, looked at once a second so
